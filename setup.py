@@ -1,4 +1,4 @@
-"""Install dancebook from settings.ini (nbdev 2 layout; no pkg_resources)."""
+"""Install dancebook from settings.ini (nbdev 2 layout, standard library only)."""
 from configparser import ConfigParser
 from pathlib import Path
 import setuptools

@@ -126,10 +126,15 @@ def atomic_write(path: str | Path, write) -> Path:
     os.close(fd)
     try:
         write(Path(tmp))
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the file the usual permissions
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp): os.remove(tmp)
     return path
+
+def _umask() -> int:
+    "The process umask (read without changing it)."
+    m = os.umask(0); os.umask(m); return m
 
 def save_json(obj, path: str | Path) -> Path:
     "Write `obj` as indented JSON, atomically."

@@ -321,11 +321,11 @@ class ToyData(Dataset):
     def __len__(self): return len(self.x)
     def __getitem__(self, i): return self.x[i], self.y[i]
 
-def toy_learner(cbs=(), seed: int = 0, lr: float = 0.05, **kw) -> Learner:
+def toy_learner(cbs=(), seed: int = 0, lr: float = 0.05, p_drop: float = 0.1, batch_size: int = 8, **kw) -> Learner:
     "A small MLP with dropout on `ToyData`: the smallest real use of `Learner`."
     seed_everything(seed)
-    model = nn.Sequential(nn.Linear(4, 16), nn.ReLU(), nn.Dropout(0.1), nn.Linear(16, 1), nn.Flatten(0))
+    model = nn.Sequential(nn.Linear(4, 16), nn.ReLU(), nn.Dropout(p_drop), nn.Linear(16, 1), nn.Flatten(0))
     opt = torch.optim.AdamW(model.parameters(), lr=lr)
     sched = torch.optim.lr_scheduler.StepLR(opt, step_size=5, gamma=0.5)
     return Learner(model, ToyData(), supervised_step(nn.functional.mse_loss), [opt], [sched],
-                   batch_size=8, cbs=cbs, device="cpu", seed=seed, **kw)
+                   batch_size=batch_size, cbs=cbs, device="cpu", seed=seed, **kw)

@@ -1,0 +1,46 @@
+# dancebook: `make reports` and `make test` do all set-up (they create .venv when it is missing).
+# Override the torch build for a GPU, e.g.:  make reports TORCH="torch==2.13.0 --index-url <your CUDA wheel index>"
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+TORCH ?= torch==2.13.0
+PRESET ?= small
+DEVICE ?= auto
+SEED ?= 0
+DATA_DIR ?=
+ONLY ?=
+STAMP := $(VENV)/.dancebook-installed
+
+.PHONY: reports test lab clean sync venv
+
+venv: $(STAMP)
+
+# The stamp is rebuilt whenever the requirements change.
+$(STAMP): settings.ini setup.py pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet $(TORCH)
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $@
+
+reports: $(STAMP)
+	$(BIN)/dancebook reports --preset $(PRESET) --device $(DEVICE) --seed $(SEED) \
+		$(if $(DATA_DIR),--data-dir $(DATA_DIR)) $(if $(ONLY),--only '$(ONLY)')
+
+# The package must be what the notebooks export: nbdev_export on a clean checkout changes nothing.
+sync: $(STAMP)
+	$(BIN)/nbdev_export
+	@if git rev-parse --git-dir >/dev/null 2>&1 && [ -n "$$(git status --porcelain -- dancebook)" ]; then \
+		echo "dancebook/ is out of sync with nbs/ (run nbdev_export and commit):"; git status --porcelain -- dancebook; exit 1; fi
+
+test: sync
+	$(BIN)/nbdev_test --n_workers 2
+	$(BIN)/python -m pytest -q tests
+
+lab: $(STAMP)
+	cd nbs && ../$(BIN)/jupyter lab $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
+
+clean:
+	rm -rf $(VENV) reports/*.html reports/index.json reports/_executed artifacts .pytest_cache .hypothesis
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +
