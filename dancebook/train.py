@@ -21,7 +21,8 @@ from .core import TrainingError, ConfigError, atomic_write, pick_device, save_js
 
 # %% auto #0
 __all__ = ['init_distributed', 'CancelFit', 'Callback', 'get_rng_state', 'set_rng_state', 'Learner', 'supervised_step',
-           'CheckpointCB', 'MetricLogCB', 'ProgressCB', 'StopAfter', 'ToyData', 'toy_learner']
+           'CheckpointCB', 'MetricLogCB', 'ProgressCB', 'StopAfter', 'ToyData', 'toy_learner', 'ToyGAN', 'toy_gan_step',
+           'GaussData', 'toy_gan_learner']
 
 # %% ../nbs/05_train.ipynb #c006
 def init_distributed(device: torch.device) -> tuple[int, int]:
@@ -329,3 +330,39 @@ def toy_learner(cbs=(), seed: int = 0, lr: float = 0.05, p_drop: float = 0.1, ba
     sched = torch.optim.lr_scheduler.StepLR(opt, step_size=5, gamma=0.5)
     return Learner(model, ToyData(), supervised_step(nn.functional.mse_loss), [opt], [sched],
                    batch_size=batch_size, cbs=cbs, device="cpu", seed=seed, **kw)
+
+# %% ../nbs/05_train.ipynb #c031
+class ToyGAN(nn.Module):
+    "A 1-D generator/discriminator pair, the smallest GAN for tests and examples."
+    def __init__(self, z: int = 4):
+        super().__init__()
+        self.z = z
+        self.gen = nn.Sequential(nn.Linear(z, 16), nn.ReLU(), nn.Linear(16, 1))
+        self.disc = nn.Sequential(nn.Linear(1, 16), nn.LeakyReLU(0.2), nn.Linear(16, 1))
+
+def toy_gan_step(learn: Learner, batch):
+    "One discriminator step then one generator step (non-saturating BCE losses)."
+    real = batch[1][:, None]
+    bce = nn.functional.binary_cross_entropy_with_logits
+    fake = learn.net("gen")(torch.randn(len(real), learn.model.z, device=learn.device))
+    d_real, d_fake = learn.net("disc")(real), learn.net("disc")(fake.detach())
+    d_loss = bce(d_real, torch.ones_like(d_real)) + bce(d_fake, torch.zeros_like(d_fake))
+    learn.backward_step(d_loss, 1)
+    d_gen = learn.net("disc")(fake)
+    g_loss = bce(d_gen, torch.ones_like(d_gen))
+    learn.backward_step(g_loss, 0)
+    return {"d_loss": d_loss, "g_loss": g_loss}
+
+class GaussData(Dataset):
+    "Samples of N(mu, sd^2) as (index, value) pairs."
+    def __init__(self, n=512, mu=3.0, sd=0.5, seed=0): self.v = mu + sd * torch.randn(n, generator=torch.Generator().manual_seed(seed))
+    def __len__(self): return len(self.v)
+    def __getitem__(self, i): return i, self.v[i]
+
+def toy_gan_learner(cbs=(), seed: int = 0, **kw) -> Learner:
+    "`ToyGAN` on `GaussData` with one Adam per part (generator first)."
+    seed_everything(seed)
+    m = ToyGAN()
+    opts = [torch.optim.Adam(m.gen.parameters(), 2e-3, betas=(0.5, 0.9)), torch.optim.Adam(m.disc.parameters(), 2e-3, betas=(0.5, 0.9))]
+    return Learner(m, GaussData(), toy_gan_step, opts, batch_size=32, cbs=cbs, device="cpu", seed=seed,
+                   ddp_modules=["gen", "disc"], **kw)
