@@ -10,7 +10,8 @@ import numpy as np
 from .core import ConfigError, DataError
 
 # %% auto #0
-__all__ = ['DWM23', 'COCO17', 'SMPL24_PARENTS', 'SMPL24', 'SKELETONS', 'Skeleton', 'get_skeleton', 'check_motion']
+__all__ = ['DWM23', 'COCO17', 'SMPL24_PARENTS', 'SMPL24', 'SKELETONS', 'Skeleton', 'get_skeleton', 'check_motion',
+           'conversion_matrix', 'convert_motion']
 
 # %% ../nbs/02_skeleton.ipynb #c005
 @dataclass(frozen=True)
@@ -96,3 +97,35 @@ def check_motion(motion, skeleton: str | Skeleton | None = None, dims=(3,), what
         t, j, _ = np.argwhere(bad)[0]
         raise DataError(f"{what} has {bad.any(-1).sum()} non-finite joint values (first at frame {t}, joint {j})")
     return m.astype(np.float32, copy=False)
+
+# %% ../nbs/02_skeleton.ipynb #c017
+_FACE = ("nose", "l_eye", "r_eye", "l_ear", "r_ear")
+_LIMBS = tuple(f"{s}_{j}" for j in ("shoulder", "elbow", "wrist", "hip", "knee", "ankle") for s in "lr")
+_CONVERSIONS = {
+    ("smpl24", "coco17"): {**{f: {"head": 1.0} for f in _FACE}, **{j: {j: 1.0} for j in _LIMBS}},
+    ("dwm23", "coco17"): {**{f: {"head_a": 0.5, "head_b": 0.5} for f in _FACE}, **{j: {j: 1.0} for j in _LIMBS}},
+    ("smpl24", "dwm23"): {
+        "head_a": {"head": 2.2, "neck": -1.2}, "head_b": {"head": 0.5, "neck": 0.5}, "pelvis": {"pelvis": 1.0},
+        **{j: {j: 1.0} for j in _LIMBS}, **{f"{s}_hand": {f"{s}_hand": 1.0} for s in "lr"},
+        **{f"{s}_foot_a": {f"{s}_foot": 1.0} for s in "lr"},
+        **{f"{s}_foot_b": {f"{s}_foot": 1.5, f"{s}_ankle": -0.5} for s in "lr"},
+        **{f"{s}_hand_dir": {f"{s}_hand": 2.0, f"{s}_wrist": -1.0} for s in "lr"}},
+}
+
+def conversion_matrix(src: str | Skeleton, dst: str | Skeleton) -> np.ndarray:
+    "The `(J_dst, J_src)` matrix mapping joints of `src` to joints of `dst`."
+    s, d = get_skeleton(src), get_skeleton(dst)
+    if s.name == d.name: return np.eye(s.n_joints, dtype=np.float32)
+    if (s.name, d.name) not in _CONVERSIONS:
+        raise ConfigError(f"no joint correspondence from {s.name!r} to {d.name!r}; "
+                          f"available conversions: {sorted(_CONVERSIONS)}")
+    W = np.zeros((d.n_joints, s.n_joints), np.float32)
+    for dj, combo in _CONVERSIONS[s.name, d.name].items():
+        for sj, w in combo.items(): W[d.index(dj), s.index(sj)] = w
+    return W
+
+def convert_motion(motion, src: str | Skeleton, dst: str | Skeleton) -> np.ndarray:
+    "Motion `(T, J_src, D)` on skeleton `src` as `(T, J_dst, D)` on `dst` (D = 2 or 3)."
+    W = conversion_matrix(src, dst)
+    m = check_motion(motion, src, dims=(2, 3))
+    return np.einsum("dj,tjc->tdc", W, m).astype(np.float32)
