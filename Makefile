@@ -39,7 +39,7 @@ test: sync
 	$(BIN)/python -m pytest -q tests
 
 lab: $(STAMP)
-	cd nbs && ../$(BIN)/jupyter lab $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
+	cd nbs && ../$(BIN)/jupyter lab --LabApp.default_url=/lab/tree/course/00_start_here.ipynb $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
 
 clean:
 	rm -rf $(VENV) reports/*.html reports/index.json reports/_executed artifacts .pytest_cache .hypothesis
