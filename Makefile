@@ -34,8 +34,10 @@ sync: $(STAMP)
 	@if git rev-parse --git-dir >/dev/null 2>&1 && [ -n "$$(git status --porcelain -- dancebook)" ]; then \
 		echo "dancebook/ is out of sync with nbs/ (run nbdev_export and commit):"; git status --porcelain -- dancebook; exit 1; fi
 
+# Notebooks run one at a time: librosa's numba functions are compiled into an on-disk cache on first
+# use, and two processes compiling the same function at once can leave an index that segfaults later.
 test: sync
-	$(BIN)/nbdev_test --n_workers 2
+	$(BIN)/nbdev_test --n_workers 1
 	$(BIN)/python -m pytest -q tests
 
 lab: $(STAMP)
