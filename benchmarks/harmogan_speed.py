@@ -1,0 +1,51 @@
+"""HarmoGAN speed on one CPU core: generated motion frames per second, and training seconds per epoch at `small`.
+
+Usage: .venv/bin/python benchmarks/harmogan_speed.py [--preset small] [--music-seconds 60] [--dataset auto]
+Prints the figures; asserts nothing (speed depends on the machine and its load).
+"""
+import argparse, time
+
+import numpy as np
+import torch
+
+from dancebook.core import seed_everything
+from dancebook.models.harmogan import (HarmoGAN, harmogan_config, harmogan_corpus, harmogan_learner, make_units, generate,
+                                       toy_clip, motion21)
+from dancebook.nn import n_params
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--preset", default="small")
+    ap.add_argument("--music-seconds", type=float, default=60.0)
+    ap.add_argument("--dataset", default="auto")
+    ap.add_argument("--max-steps", type=int, default=None, help="time only this many steps per stage and extrapolate")
+    a = ap.parse_args()
+    torch.set_num_threads(1)
+    seed_everything(0)
+    cfg = harmogan_config(a.preset)
+    model = HarmoGAN(cfg).eval()
+    print(f"preset {cfg.preset}: generator {n_params(model.gen):,} parameters, discriminators "
+          f"{n_params(model.dcm) + n_params(model.dst):,}; torch threads = {torch.get_num_threads()}")
+
+    clip = toy_clip(seconds=a.music_seconds, fps=cfg.fps)
+    pose = motion21(clip)[0]
+    generate(model, clip.audio[: clip.sr * 8], clip.sr, pose)                 # warm-up
+    t0 = time.perf_counter(); out = generate(model, clip.audio, clip.sr, pose); dt = time.perf_counter() - t0
+    print(f"generation: {a.music_seconds:.0f} s of music -> {len(out)} frames in {dt:.2f} s "
+          f"= {len(out) / dt:.0f} frames/s ({len(out) / dt / cfg.fps:.1f}x real time), including audio analysis")
+
+    name, clips = harmogan_corpus(a.dataset, "train", cfg.fps)
+    t0 = time.perf_counter(); units = make_units(clips, cfg); t_units = time.perf_counter() - t0
+    print(f"data: {len(units)} meter units from {len(clips)} {name} clips in {t_units:.1f} s")
+    for stage, variant in (("pretrain", "full"), ("gan", "pose"), ("gan", "gan"), ("gan", "full")):
+        learn = harmogan_learner(HarmoGAN(cfg), units, stage, variant, device="cpu")
+        spe = learn.steps_per_epoch()
+        steps = min(spe, a.max_steps or spe)
+        t0 = time.perf_counter(); learn.fit(1, max_steps=steps); dt = time.perf_counter() - t0
+        print(f"train {stage:8s} {variant:4s}: {dt / steps * 1000:.0f} ms/step, {dt / steps * spe:.1f} s/epoch "
+              f"({spe} steps of batch {cfg.batch_size}{', extrapolated' if steps < spe else ''})")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,191 @@
+"""HarmoGAN end to end: paper-sized step, resume, harmony-loss gradient and ranking, generation, real data."""
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+from scipy.stats import spearmanr
+
+from dancebook.audio import Beats
+from dancebook.core import ConfigError, DataError
+from dancebook.metrics.harmony import harmony_score, hit_rate
+from dancebook.models.harmogan import (HarmoGAN, MeterUnits, generate, harmogan_config, harmogan_learner, harmony_loss,
+                                       make_units, motion21, soft_harmony, soft_visual_beats, toy_clip, velocity_sum,
+                                       train_harmogan, HarmoGANConfig)
+from dancebook.motion import visual_beats
+from dancebook.nn import n_params
+from dancebook.train import CheckpointCB, StopAfter
+
+DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+FPS = 15.0
+
+
+@pytest.fixture(autouse=True, scope="module")
+def one_thread():
+    "HarmoGAN's small matmuls run fastest on one thread when the cores are shared; restore afterwards."
+    n = torch.get_num_threads(); torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(n)
+
+
+def random_units(cfg, n=12, seed=0):
+    "Random meter units with the shapes of real ones."
+    g = torch.Generator().manual_seed(seed)
+    L = cfg.unit_frames
+    given = torch.zeros(n, L); given[:, :8] = 1
+    return MeterUnits(torch.randn(n, L, cfg.n_mfcc, generator=g), 0.3 * torch.randn(n, L, 21, 3, generator=g),
+                      given, (torch.rand(n, L, generator=g) < 0.15).float())
+
+
+def cfg_of(name, **kw):
+    "A preset's config without the IN_TEST override, so 'paper' really is the paper preset."
+    from dancebook.models import harmogan as H
+    return HarmoGANConfig(preset=name, **{**H._PRESETS[name], **kw})
+
+
+def test_paper_preset_one_step_on_cpu():
+    cfg = cfg_of("paper")
+    assert (cfg.batch_size, cfg.pre_epochs, cfg.gan_epochs, cfg.pre_lr, cfg.gan_lr) == (10, 225, 45, 1e-3, 1e-4)
+    assert (cfg.pre_every, cfg.pre_factors, cfg.gan_every, cfg.gan_factors) == (50, (0.5, 0.2, 0.2, 0.5), 5, (0.5, 0.2))
+    assert (cfg.wd_d, cfg.wd_g, cfg.fps, cfg.n_joints) == (1e-3, 1e-4, 15.0, 21)
+    m = HarmoGAN(cfg)
+    assert n_params(m.gen) > 5_000_000                      # the paper-sized generator, not the small one
+    data = random_units(cfg, n=10)
+    before = [p.detach().clone() for p in m.gen.parameters()]
+    learn = harmogan_learner(m, data, "gan", "full", device="cpu").fit(1, max_steps=1)
+    assert learn.step == 1 and all(math.isfinite(v) for v in learn.losses.values())
+    assert any(not torch.equal(a, b) for a, b in zip(before, m.gen.parameters()))
+
+
+def test_resume_matches_uninterrupted(tmp_path):
+    cfg = harmogan_config("smoke", batch_size=4)
+    data = random_units(cfg, n=12)
+    def run(stop=None, ck=None):
+        torch.manual_seed(0)
+        m = HarmoGAN(cfg)
+        cbs = [CheckpointCB(ck)] if ck else []
+        learn = harmogan_learner(m, data, "gan", "full", cbs=cbs + ([StopAfter(stop)] if stop else []), device="cpu", seed=0)
+        learn.fit(2, resume=bool(ck))
+        return m
+    ref = run()
+    run(stop=4, ck=tmp_path / "ck.pt")                      # interrupted after 4 of 6 steps
+    res = run(ck=tmp_path / "ck.pt")                        # a fresh process resumes
+    for (k, a), b in zip(ref.state_dict().items(), res.state_dict().values()):
+        assert torch.allclose(a, b, atol=1e-6), k
+
+
+def test_train_harmogan_resumes_from_its_folder(tmp_path):
+    cfg = harmogan_config("smoke", batch_size=4, feat_steps=2)
+    data = random_units(cfg, n=8)
+    a = train_harmogan(data, cfg, tmp_path, variants=("gan",), progress=False, device="cpu")["gan"]
+    mtime = (tmp_path / "gan.pt").stat().st_mtime_ns
+    b = train_harmogan(data, cfg, tmp_path, variants=("gan",), progress=False, device="cpu")["gan"]
+    assert (tmp_path / "gan.pt").stat().st_mtime_ns >= mtime
+    assert all(torch.equal(x, y) for x, y in zip(a.state_dict().values(), b.state_dict().values()))
+
+
+def hard_scores(motion, audio_frames):
+    "Real (hard) harmony score and hit rate of one motion `(T, J, 3)` against audio beats given as frames."
+    t = np.asarray(audio_frames, float) / FPS
+    a = Beats(t, np.ones(len(t)))
+    v = visual_beats(motion, FPS)
+    return harmony_score(a, v), hit_rate(a, v)
+
+
+def sine_motion(T, period, shift, noise=0.0, seed=0):
+    "A body sliding with speed peaking every `period` frames from `shift`, plus joint noise: `(1, T, 21, 3)`."
+    t = torch.arange(T, dtype=torch.float32)
+    x = 0.02 * t + 0.05 * torch.sin(2 * math.pi * (t - shift) / period)
+    m = (x[None, :, None, None] * torch.tensor([1., 0, 0])).repeat(1, 1, 21, 1)
+    return m + noise * torch.randn(m.shape, generator=torch.Generator().manual_seed(seed))
+
+
+def test_harmony_loss_gradient_moves_visual_beats_to_audio_beats():
+    cfg = harmogan_config("smoke")
+    T, P = 128, 32
+    ab = np.arange(8, T, P)
+    a = torch.zeros(1, T); a[0, ab] = 1
+    m0 = sine_motion(T, P, 0.5)                               # speed extrema 8 frames (0.53 s) from every audio beat
+    def beat_dist(m):
+        vb = np.round(visual_beats(m[0].detach().numpy(), FPS).times * FPS)
+        return np.abs(ab[:, None] - vb[None]).min(1).mean()
+    h0, hr0 = hard_scores(m0[0].numpy(), ab)
+    m = m0.clone().requires_grad_(True)
+    opt = torch.optim.Adam([m], lr=2e-3)
+    for _ in range(60):
+        loss = harmony_loss(m, a, cfg); opt.zero_grad(); loss.backward(); opt.step()
+    h1, hr1 = hard_scores(m[0].detach().numpy(), ab)
+    assert beat_dist(m) < beat_dist(m0) - 2                  # nearest visual beat moved toward each audio beat
+    assert hr1 > hr0 and h1 > h0
+
+
+def soft_score(m, ab_frames, cfg):
+    a = torch.zeros(1, m.shape[1]); a[0, ab_frames] = 1
+    b = soft_visual_beats(velocity_sum(m), cfg.soft_sharp, cfg.soft_margin, cfg.beta, cfg.soft_window)
+    return float(soft_harmony(b, a, cfg.fps, cfg.delta, cfg.gamma)[0])
+
+
+def test_soft_harmony_ranks_like_the_harmony_score():
+    cfg = harmogan_config("smoke")
+    T, P = 120, 24
+    ab = np.arange(4, T, P)
+    cases = [sine_motion(T, P, s, noise=n, seed=i) for i, (s, n) in
+             enumerate((s, n) for s in (4.5, 7, 10, 13, 16.5) for n in (0.0, 0.002))]
+    soft = [soft_score(m, ab, cfg) for m in cases]
+    hard = [hard_scores(m[0].numpy(), ab)[0] for m in cases]
+    rho = spearmanr(soft, hard)[0]
+    assert rho > 0.6, (rho, soft, hard)
+
+
+@pytest.mark.skipif(not (DATA / "dance_with_melody").is_dir(), reason="../shared/data not found")
+def test_soft_harmony_ranks_like_the_harmony_score_on_dwm():
+    from dancebook.data.dwm import load_dwm
+    cfg = harmogan_config("smoke")
+    clip = load_dwm(split="test", fps=FPS)[0]
+    ds = make_units([clip], cfg)
+    g = torch.Generator().manual_seed(0)
+    soft, hard = [], []
+    for i in range(0, len(ds), max(1, len(ds) // 12)):
+        u = ds[i]; ab = np.flatnonzero(u["abeat"].numpy())
+        for k, noise in enumerate((0.0, 0.003, 0.01)):
+            m = u["pose"][None] + noise * torch.randn(u["pose"][None].shape, generator=g)
+            soft.append(soft_score(m, ab, cfg)); hard.append(hard_scores(m[0].numpy(), ab)[0])
+    assert spearmanr(soft, hard)[0] > 0.5
+
+
+def test_generate_60_seconds_from_one_pose():
+    cfg = harmogan_config("smoke")
+    torch.manual_seed(0)
+    m = HarmoGAN(cfg).eval()
+    clip = toy_clip(seconds=60.0, fps=FPS)
+    out = generate(m, clip.audio, clip.sr, motion21(clip)[0])
+    assert out.shape == (900, 21, 3) and np.isfinite(out).all()
+    assert out.std(0).mean() > 0                               # it moves
+
+
+def test_bad_inputs_raise_dancebook_errors():
+    cfg = harmogan_config("smoke")
+    m = HarmoGAN(cfg)
+    clip = toy_clip(seconds=6.0)
+    with pytest.raises(DataError, match=r"\(21, 3\)"): generate(m, clip.audio, clip.sr, np.zeros((23, 3)))
+    with pytest.raises(DataError, match="at least"): generate(m, clip.audio[:100], clip.sr, np.zeros((21, 3)))
+    with pytest.raises(DataError, match="long enough"): make_units([toy_clip(seconds=3.0)], cfg)
+    with pytest.raises(DataError, match="no clips"): make_units([], cfg)
+    with pytest.raises(ConfigError, match="fewer than one batch"): harmogan_learner(m, random_units(cfg, n=3), device="cpu")
+    with pytest.raises(ConfigError, match="stage"): harmogan_learner(m, random_units(cfg, n=9), stage="finetune", device="cpu")
+
+
+@pytest.mark.skipif(not (DATA / "dance_with_melody").is_dir(), reason="../shared/data not found")
+def test_dwm_pipeline_15fps_21_joints_metres():
+    from dancebook.data.dwm import load_dwm
+    cfg = harmogan_config("smoke")
+    clip = load_dwm(split="test", fps=25)[0]
+    m = motion21(clip, cfg.fps)
+    assert m.shape[1:] == (21, 3)
+    assert abs(len(m) - clip.duration * 15) <= 1
+    height = m[:, :, 1].max(1) - m[:, :, 1].min(1)
+    assert 1.0 < np.median(height) < 2.2                     # a standing adult, in metres
+    ds = make_units([clip], cfg)
+    assert len(ds) > 10 and ds.pose.shape[1:] == (60, 21, 3)
+    assert (ds.given.sum(1) >= 1).all() and (ds.given.sum(1) <= 30).all()
