@@ -80,6 +80,7 @@ class Learner:
         self.shuffle, self.drop_last, self.collate_fn = shuffle, drop_last, collate_fn
         self.epoch, self.step, self.batch_in_epoch = 0, 0, 0
         self.losses: dict = {}
+        self._stepped: set = set()  # ids of the optimisers that stepped in the current step
         self._wrap_ddp(ddp_modules, find_unused_parameters)
 
     @property
@@ -144,6 +145,7 @@ def backward_step(self: Learner, loss: torch.Tensor, opt: int | torch.optim.Opti
         torch.nn.utils.clip_grad_norm_([p for g in opt.param_groups for p in g["params"]], clip)
     self.scaler.step(opt)
     self.scaler.update()
+    self._stepped.add(id(opt))
 
 def supervised_step(loss_func: Callable) -> Callable:
     "A step function for `(x, y)` batches: `loss_func(model(x), y)`, one optimiser."
@@ -216,12 +218,14 @@ def fit(self: Learner, epochs: int = 1, max_steps: int | None = None, resume: bo
         while self.epoch < epochs and not self.done:
             self._cb("before_epoch")
             for batch in self.batches(self.epoch, skip=self.batch_in_epoch):
+                self._stepped = set()
                 self.losses = _as_floats(self.step_fn(self, self.to_device(batch)))
                 bad = [k for k, v in self.losses.items() if not math.isfinite(v)]
                 if bad:
                     raise TrainingError(f"loss {', '.join(bad)} is {self.losses[bad[0]]} at step {self.step + 1} "
                                         f"(epoch {self.epoch}); training stopped, the last checkpoint is left as it was")
-                for s in self.schedulers: s.step()
+                for s in self.schedulers:
+                    if id(s.optimizer) in self._stepped: s.step()
                 self.step += 1; self.batch_in_epoch += 1
                 self._cb("after_step")
                 if self.done: break

@@ -82,3 +82,22 @@ def test_ddp_gan_with_two_optimisers_keeps_ranks_identical(tmp_path):
     r0, r1 = _torchrun(tmp_path, 0.0, "gan")
     assert same(r0, r1)
     assert any(k.startswith("gen.") for k in r0) and any(k.startswith("disc.") for k in r0)
+
+def test_scheduler_steps_only_with_its_optimiser():
+    "A discriminator updated every other step advances its scheduler half as often, without warnings."
+    import warnings
+    from dancebook.train import Learner, toy_gan_step, ToyGAN, GaussData
+    m = ToyGAN()
+    opts = [torch.optim.Adam(m.gen.parameters(), 1e-3), torch.optim.Adam(m.disc.parameters(), 1e-3)]
+    scheds = [torch.optim.lr_scheduler.StepLR(o, step_size=1, gamma=0.9) for o in opts]
+    def step(learn, batch):
+        if learn.step % 2: return toy_gan_step(learn, batch)
+        real = batch[1][:, None]
+        g = learn.net("gen")(torch.randn(len(real), 4))
+        loss = -learn.net("disc")(g).mean()
+        learn.backward_step(loss, 0)
+        return {"g_loss": loss}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        Learner(m, GaussData(n=64), step, opts, scheds, batch_size=8, device="cpu").fit(epochs=1)
+    assert [s.last_epoch for s in scheds] == [8, 4]
