@@ -301,11 +301,12 @@ class ProgressCB(Callback):
         if not learn.is_main: return
         total = learn.n_epochs * learn.steps_per_epoch()
         if learn.max_steps is not None: total = min(total, learn.max_steps)
-        self.pb = progress_bar(range(total)); self.pb.update(learn.step)
+        self.start = learn.step  # a resumed run counts only the steps still to go
+        self.pb = progress_bar(range(max(total - self.start, 0))); self.pb.update(0)
     def after_step(self, learn):
         if not learn.is_main: return
         self.pb.comment = " ".join(f"{k}={v:.4g}" for k, v in learn.losses.items())
-        self.pb.update(learn.step)
+        self.pb.update(learn.step - self.start)
     def after_fit(self, learn):
         if learn.is_main: self.pb.on_iter_end()
 

@@ -3,7 +3,7 @@ import os, subprocess, sys
 from pathlib import Path
 import pytest, torch
 from dancebook.core import TrainingError
-from dancebook.train import toy_learner, CheckpointCB, MetricLogCB, StopAfter, Callback
+from dancebook.train import toy_learner, CheckpointCB, MetricLogCB, ProgressCB, StopAfter, Callback
 
 def same(a, b):
     "True when two state dicts are bit-identical."
@@ -15,7 +15,7 @@ def test_resume_is_bit_identical(tmp_path, k):
     ck = tmp_path / "ckpt.pt"
     toy_learner([CheckpointCB(ck, every=1), StopAfter(k)]).fit(epochs=3)
     assert torch.load(ck, weights_only=True)["step"] == k
-    resumed = toy_learner([CheckpointCB(ck, every=1)]).fit(epochs=3, resume=True)
+    resumed = toy_learner([CheckpointCB(ck, every=1), ProgressCB()]).fit(epochs=3, resume=True)
     assert resumed.step == full.step == 24
     assert same(full.model.state_dict(), resumed.model.state_dict())
 
