@@ -1,0 +1,143 @@
+"""DanceIt: properties of the alignment algorithms, error paths, real data, and music -> 60-s video end to end."""
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+from hypothesis import given, settings, strategies as st, HealthCheck
+
+from dancebook.core import ConfigError, DataError
+from dancebook.data.core import DanceClip
+from dancebook.gcn import skeleton_adjacency
+from dancebook.skeleton import Skeleton, DWM23
+from dancebook.train import Learner
+from dancebook.models.danceit import (
+    danceit_config, clip_track, fragment_db, MatchNet, MatchingPairs, matching_step, generate_poses, music_windows,
+    tsd_window, spatial_align, temporal_align, movement, discontinuous_frames, pose_maps, PoseGAN, FaceGAN, imagine,
+    normalize_fragment, place, valid_frames)
+
+DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+FAST = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def toy_clip(seconds=8.0, fps=25.0, sr=8000, bpm=120, seed=0):
+    "A dwm23 figure swinging its arms on a click track."
+    rng = np.random.default_rng(seed); T = int(seconds * fps); t = np.arange(T) / fps
+    base = np.zeros((23, 3)); base[:, 1] = np.linspace(170, 0, 23); base[:, 0] = rng.normal(0, 20, 23)
+    base[DWM23.head, 1] = 180; base[list(DWM23.feet), 1] = 0
+    m = np.repeat(base[None], T, 0); m[:, [5, 6, 14, 15], 1] += 30 * np.sin(2 * np.pi * bpm / 60 * t + seed)[:, None]
+    y = 0.01 * rng.normal(size=int(seconds * sr))
+    for c in (np.arange(0, seconds, 60 / bpm) * sr).astype(int): y[c:c + 200] += np.hanning(len(y[c:c + 200]))
+    return DanceClip(y.astype(np.float32), sr, m.astype(np.float32), fps, "dwm23", source=f"toy{seed}")
+
+
+@st.composite
+def trees(draw):
+    "A random tree skeleton (parents before children)."
+    J = draw(st.integers(2, 12))
+    parents = [draw(st.integers(0, j - 1)) for j in range(1, J)]
+    bones = tuple((p, j) for j, p in zip(range(1, J), parents))
+    return Skeleton("tree", tuple(f"j{i}" for i in range(J)), bones, (), 0, 0, (0, J - 1), (0, J - 1))
+
+
+@FAST
+@given(trees())
+def test_adjacency_is_symmetric_and_contracting(sk):
+    A = skeleton_adjacency(sk)
+    assert np.allclose(A, A.T)
+    ev = np.linalg.eigvalsh(A)
+    assert ev.max() == pytest.approx(1.0, abs=1e-5) and ev.min() > -1 - 1e-6
+
+
+@FAST
+@given(st.integers(0, 10**6), st.integers(2, 40), st.integers(3, 12))
+def test_tsd_keeps_window_ends(seed, s, n):
+    p = np.random.default_rng(seed).normal(size=(60, 3, 2)).cumsum(0)
+    w = tsd_window(p, s, s + n - 1, th=0.1)
+    assert w.shape == (n, 3, 2)
+    np.testing.assert_allclose(w[[0, -1]], p[[s, s + n - 1]], atol=1e-4)
+
+
+@FAST
+@given(st.integers(0, 10**6), st.floats(0.5, 5.0))
+def test_spatial_align_touches_only_windows_around_jumps(seed, jump):
+    rng = np.random.default_rng(seed)
+    p = rng.normal(0, 0.05, size=(80, 4, 2)).cumsum(0); p[40:] += jump
+    out = spatial_align(p, thresh=0.4, w_a=8, w_b=24)
+    far = np.ones(80, bool)
+    for k in discontinuous_frames(p, 0.4): far[max(0, k - 4):k + 5] = False
+    np.testing.assert_allclose(out[far], p[far].astype(np.float32), atol=1e-5)
+    assert movement(out)[36:45].max() < movement(p)[40]
+
+
+@FAST
+@given(st.integers(0, 10**6), st.integers(6, 20))
+def test_temporal_align_keeps_ends_and_range(seed, period):
+    rng = np.random.default_rng(seed)
+    p = rng.normal(size=(120, 3, 2)).cumsum(0)
+    out = temporal_align(p, np.arange(period, 120, period))
+    assert out.shape == p.shape
+    np.testing.assert_allclose(out[[0, -1]], p[[0, -1]], atol=1e-3)
+    span = np.ptp(p, axis=0).max()
+    assert np.abs(out - p.mean(0)).max() <= np.abs(p - p.mean(0)).max() + span   # re-timing, no explosion
+
+
+def test_placement_round_trip():
+    p = np.random.default_rng(1).normal(size=(10, 23, 2)).astype(np.float32)
+    n = normalize_fragment(p, "dwm23")
+    np.testing.assert_allclose(normalize_fragment(place(n, 123.0, (7, 9)), "dwm23"), n, atol=1e-5)
+
+
+def test_errors_name_the_problem():
+    with pytest.raises(DataError, match="no tracks"): fragment_db([], 2.0)
+    tr = clip_track(toy_clip(3.0))
+    with pytest.raises(DataError, match="no track has a valid run"): fragment_db([tr], 4.0)
+    with pytest.raises(ConfigError, match="at least 4"): fragment_db([tr], 0.1)
+    db = fragment_db([tr], 1.0)
+    with pytest.raises(DataError, match="empty"): music_windows(np.zeros(0, np.float32), 8000, db)
+    with pytest.raises(DataError, match="joints"): pose_maps(np.zeros((2, 17, 2)), "dwm23", 32)
+    with pytest.raises(ConfigError, match="unknown DanceIt"): danceit_config("small", nope=1)
+    with pytest.raises(DataError, match=r"\(T, 23, D\)"): valid_frames(np.zeros((3, 5, 2)), "dwm23", 1.0)
+    with pytest.raises(ConfigError, match="method"): spatial_align(np.zeros((5, 2, 2)), 1.0, method="spline")
+
+
+def test_sixty_seconds_of_music_give_a_continuous_video_with_sound(tmp_path):
+    from dancebook.render import write_clip_video
+    import imageio_ffmpeg
+    torch.manual_seed(0)
+    cfg = danceit_config("smoke", resolution=32)
+    tracks = [clip_track(toy_clip(8.0, seed=s)) for s in range(3)]
+    db = fragment_db(tracks, 2.0)
+    net = MatchNet("dwm23", cfg)
+    learn = Learner(net, MatchingPairs(tracks, db, cfg), matching_step, [torch.optim.Adam(net.parameters(), 1e-3)],
+                    batch_size=4, device="cpu")
+    learn.fit(1, max_steps=3)
+    music = toy_clip(60.0, bpm=100, seed=7)
+    out = generate_poses(net, db, music.audio, music.sr, size=20.0, center=(16, 18))
+    T = int(60.0 * db.fps)
+    assert out["final"].shape == (T, 23, 2) and len(out["seams"]) == 29
+    # continuity: every seam jump of the raw retrieval is gone after spatial alignment
+    thr = db.move_threshold * 20.0
+    assert movement(out["spatial"])[out["seams"]].max() <= max(movement(out["raw"])[out["seams"]].max(), thr)
+    frames = imagine(PoseGAN(cfg), out["final"], "dwm23", FaceGAN(cfg), batch_size=256)
+    assert frames.shape == (T, 32, 32, 3)
+    path = write_clip_video(frames, tmp_path / "dance.mp4", fps=db.fps, audio=music.audio, sr=music.sr)
+    probe = subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-i", str(path)], capture_output=True).stderr.decode()
+    assert "Video: h264" in probe and "Audio: aac" in probe
+    dur = probe.split("Duration: ")[1].split(",")[0]
+    h, m, s = dur.split(":")
+    assert abs(int(h) * 3600 + int(m) * 60 + float(s) - 60.0) < 0.5
+
+
+@pytest.mark.skipif(not (DATA / "dance_with_melody").is_dir(), reason="../shared/data not found")
+def test_real_dwm_pair_gives_a_clean_track_and_fragments():
+    from dancebook.data.dwm import load_dwm_clip
+    clip = load_dwm_clip(DATA / "dance_with_melody" / "DANCE_T_5", cache=False)
+    tr = clip_track(clip)
+    assert tr.kp.shape == (clip.n_frames, 23, 2) and tr.mfcc.shape == (clip.n_frames, 13)
+    assert sum(b - a for a, b in tr.runs) > 0.95 * clip.n_frames          # mocap: almost nothing is dropped
+    db = fragment_db([tr], 2.0)
+    assert len(db) >= 0.9 * clip.n_frames // 50
+    # natural movement inside fragments is small next to the body size (units: body sizes per frame)
+    assert 0.005 < db.move_threshold < 0.2
