@@ -33,8 +33,8 @@ __all__ = ['PAPER_TABLES', 'PAPER_EFFICIENCY', 'PAPER_USER_STUDY', 'DanceItConfi
            'MatchNet', 'matching_loss', 'MatchingPairs', 'matching_step', 'pair_distances', 'music_windows', 'embed_db',
            'retrieve', 'assemble', 'discontinuous_frames', 'tsd_window', 'spatial_align', 'beat_frames',
            'temporal_align', 'generate_poses', 'DirectRegressor', 'regression_step', 'regress_poses', 'pose_maps',
-           'to_image_tensor', 'to_frames', 'PoseGAN', 'gan_step', 'crop_boxes', 'paste_boxes', 'FaceGAN', 'face_step',
-           'imagine', 'train_matchnet', 'train_regressor', 'train_posegan', 'face_data', 'train_facegan',
+           'to_image_tensor', 'to_frames', 'PoseGAN', 'cgan_update', 'gan_step', 'crop_boxes', 'paste_boxes', 'FaceGAN',
+           'face_step', 'imagine', 'train_matchnet', 'train_regressor', 'train_posegan', 'face_data', 'train_facegan',
            'load_weights', 'gflops', 'danceit_clips', 'target_person']
 
 # %% ../../nbs/37_models_danceit.ipynb #c006
@@ -531,12 +531,8 @@ class PoseGAN(nn.Module):
         self.G = UNetGenerator(3, 3, cfg.g_base, cfg.g_depth)
         self.D = PatchDiscriminator(6, cfg.g_base, 3)
 
-def gan_step(learn, batch) -> dict:
-    "One D step then one G step of a conditional GAN on `(condition, real)` image batches `(B, C, H, W)`."
-    cond, real = batch
-    m, cfg = learn.model, learn.model.cfg
-    G, D = learn.net("G"), learn.net("D")
-    fake = G(cond)
+def cgan_update(learn, D, cond, fake, real, cfg) -> dict:
+    "One D step then one G step of a conditional LSGAN (+ feature matching + L1) given `fake = G(cond)`."
     d_loss = lsgan_d_loss(D(torch.cat([cond, real], 1)), D(torch.cat([cond, fake.detach()], 1)))
     learn.backward_step(d_loss, 1)
     out_f, f_fake = D(torch.cat([cond, fake], 1), features=True)
@@ -545,6 +541,11 @@ def gan_step(learn, batch) -> dict:
     g_loss = lsgan_g_loss(out_f) + cfg.w_fm * feature_matching_loss(f_real, f_fake) + cfg.w_l1 * l1
     learn.backward_step(g_loss, 0)
     return {"g": g_loss, "d": d_loss, "l1": l1}
+
+def gan_step(learn, batch) -> dict:
+    "One PoseGAN step on `(condition, real)` image batches `(B, C, H, W)`."
+    cond, real = batch
+    return cgan_update(learn, learn.net("D"), cond, learn.net("G")(cond), real, learn.model.cfg)
 
 # %% ../../nbs/37_models_danceit.ipynb #c073
 def _box_index(centers, size: int, H: int, W: int):
@@ -585,16 +586,7 @@ class FaceGAN(nn.Module):
 def face_step(learn, batch) -> dict:
     "One FaceGAN step on `(cond box, generated box, real box)` batches `(B, 3, s, s)`."
     cond, fake0, real = batch
-    cfg, D = learn.model.cfg, learn.net("D")
-    fake = learn.model(fake0, cond)
-    d_loss = lsgan_d_loss(D(torch.cat([cond, real], 1)), D(torch.cat([cond, fake.detach()], 1)))
-    learn.backward_step(d_loss, 1)
-    out_f, f_fake = D(torch.cat([cond, fake], 1), features=True)
-    _, f_real = D(torch.cat([cond, real], 1), features=True)
-    l1 = F.l1_loss(fake, real)
-    g_loss = lsgan_g_loss(out_f) + cfg.w_fm * feature_matching_loss(f_real, f_fake) + cfg.w_l1 * l1
-    learn.backward_step(g_loss, 0)
-    return {"g": g_loss, "d": d_loss, "l1": l1}
+    return cgan_update(learn, learn.net("D"), cond, learn.model(fake0, cond), real, learn.model.cfg)
 
 # %% ../../nbs/37_models_danceit.ipynb #c078
 @torch.no_grad()
