@@ -16,8 +16,8 @@ STAMP := $(VENV)/.dancebook-installed
 
 venv: $(STAMP)
 
-# The stamp is rebuilt whenever the requirements change.
-$(STAMP): settings.ini setup.py pyproject.toml
+# The stamp is rebuilt whenever the requirements change (not on pyproject.toml: nbdev_export rewrites it).
+$(STAMP): settings.ini setup.py
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet $(TORCH)
