@@ -110,6 +110,13 @@ _CONVERSIONS = {
         **{f"{s}_foot_a": {f"{s}_foot": 1.0} for s in "lr"},
         **{f"{s}_foot_b": {f"{s}_foot": 1.5, f"{s}_ankle": -0.5} for s in "lr"},
         **{f"{s}_hand_dir": {f"{s}_hand": 2.0, f"{s}_wrist": -1.0} for s in "lr"}},
+    ("dwm23", "smpl24"): {
+        "pelvis": {"pelvis": 1.0}, **{j: {j: 1.0} for j in _LIMBS}, **{f"{s}_hand": {f"{s}_hand": 1.0} for s in "lr"},
+        **{f"{s}_foot": {f"{s}_foot_a": 0.5, f"{s}_foot_b": 0.5} for s in "lr"},
+        **{sp: {"pelvis": 1 - f, "l_shoulder": f / 2, "r_shoulder": f / 2}
+           for sp, f in (("spine1", 1 / 3), ("spine2", 2 / 3), ("spine3", 0.85), ("neck", 1.0))},
+        "l_collar": {"l_shoulder": 0.75, "r_shoulder": 0.25}, "r_collar": {"r_shoulder": 0.75, "l_shoulder": 0.25},
+        "head": {"head_a": 0.5, "head_b": 0.5}},
 }
 
 def conversion_matrix(src: str | Skeleton, dst: str | Skeleton) -> np.ndarray:
