@@ -11,6 +11,7 @@ import numpy as np
 
 from ..core import DataError, DatasetNotFound, find_dataset
 from .io import check_file, load_audio, Clips
+from ..audio import check_audio
 
 # %% auto #0
 __all__ = ['BALLROOM_GENRES', 'MusicClip', 'read_beats', 'beat_summary', 'ballroom_genre', 'load_ballroom']
@@ -31,11 +32,7 @@ class MusicClip:
 
     def __post_init__(self):
         where = f" in {self.source}" if self.source else ""
-        a = np.asarray(self.audio)
-        if a.ndim != 1 or a.size == 0: raise DataError(f"audio must be non-empty mono (N,), got {a.shape}{where}")
-        if not np.isfinite(a).all(): raise DataError(f"audio has non-finite samples{where}")
-        if not (self.sr and self.sr > 0): raise DataError(f"sample rate must be positive, got {self.sr}{where}")
-        self.audio = a.astype(np.float32, copy=False)
+        self.audio = check_audio(self.audio, self.sr, what=f"audio{where}")
         for k in ("beats", "downbeats"):
             v = getattr(self, k)
             if v is not None: setattr(self, k, np.asarray(v, dtype=np.float64).reshape(-1))

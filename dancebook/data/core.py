@@ -9,6 +9,7 @@ import numpy as np
 
 from ..core import DataError, ConfigError
 from ..skeleton import check_motion, get_skeleton
+from ..audio import check_audio
 
 # %% auto #0
 __all__ = ['DanceClip', 'crop', 'windows']
@@ -34,13 +35,8 @@ class DanceClip:
 
     def __post_init__(self):
         where = f" in {self.source}" if self.source else ""
-        if not (self.sr and self.sr > 0): raise DataError(f"sample rate must be positive, got {self.sr}{where}")
         if not (self.fps and self.fps > 0): raise DataError(f"fps must be positive, got {self.fps}{where}")
-        a = np.asarray(self.audio)
-        if a.ndim != 1: raise DataError(f"audio must be mono with shape (N,), got {a.shape}{where}")
-        if a.size == 0: raise DataError(f"audio is empty{where}")
-        if not np.isfinite(a).all(): raise DataError(f"audio has non-finite samples{where}")
-        self.audio = a.astype(np.float32, copy=False)
+        self.audio = check_audio(self.audio, self.sr, what=f"audio{where}")
         get_skeleton(self.skeleton)
         self.motion = check_motion(self.motion, self.skeleton, what=f"motion{where}")
         T = len(self.motion)

@@ -14,6 +14,7 @@ from ..core import DataError, DatasetNotFound, ConfigError
 from ..skeleton import check_motion, get_skeleton
 from .core import DanceClip
 from .io import check_file, load_audio, read_video, video_info, Clips
+from ..audio import check_audio
 
 # %% auto #0
 __all__ = ['VIDEO_EXTS', 'AUDIO_EXTS', 'KEYPOINT_EXTS', 'VideoClip', 'read_keypoints', 'video_folder_items', 'load_video_folder']
@@ -36,10 +37,8 @@ class VideoClip:
         f = np.asarray(self.frames)
         if f.ndim != 4 or f.shape[-1] != 3 or f.dtype != np.uint8 or not len(f):
             raise DataError(f"frames must be uint8 (T, H, W, 3), got {f.dtype} {f.shape}{where}")
-        a = np.asarray(self.audio)
-        if a.ndim != 1 or a.size == 0 or not np.isfinite(a).all(): raise DataError(f"audio must be finite mono (N,), got {a.shape}{where}")
-        if not (self.fps > 0 and self.sr > 0): raise DataError(f"fps and sr must be positive, got {self.fps}, {self.sr}{where}")
-        self.audio = a.astype(np.float32, copy=False)
+        if not self.fps > 0: raise DataError(f"fps must be positive, got {self.fps}{where}")
+        self.audio = check_audio(self.audio, self.sr, what=f"audio{where}")
         if self.keypoints2d is not None:
             self.keypoints2d = check_motion(self.keypoints2d, dims=(2,), what=f"keypoints2d{where}")
             if len(self.keypoints2d) != len(f): raise DataError(f"keypoints2d has {len(self.keypoints2d)} frames, video {len(f)}{where}")
