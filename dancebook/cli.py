@@ -4,7 +4,7 @@
 
 # %% ../nbs/91_cli.ipynb #c002
 from __future__ import annotations
-import argparse, sys
+import sys
 
 from . import reports
 

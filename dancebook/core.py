@@ -5,7 +5,7 @@
 # %% ../nbs/00_core.ipynb #c002
 from __future__ import annotations
 import json, os, random, tempfile
-from dataclasses import dataclass, asdict, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..core import DataError, DatasetNotFound, ConfigError, find_dataset
+from ..core import DataError, DatasetNotFound, find_dataset
 from ..skeleton import check_motion, COCO17
 from .core import DanceClip
 from .io import check_file, load_audio, resample_motion, Clips

@@ -4,7 +4,7 @@
 
 # %% ../../nbs/10_data_dwm.ipynb #c002
 from __future__ import annotations
-import hashlib, json, re
+import hashlib, re
 from pathlib import Path
 
 import numpy as np

@@ -11,7 +11,7 @@ from scipy.ndimage import gaussian_filter1d
 from scipy.signal import lfilter
 
 from ..core import ConfigError
-from ..skeleton import SMPL24, SMPL24_PARENTS, convert_motion, get_skeleton
+from ..skeleton import SMPL24_PARENTS, convert_motion, get_skeleton
 from .core import DanceClip
 from ..render import get_camera, render_avatar
 

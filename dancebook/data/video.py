@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..core import DataError, DatasetNotFound, ConfigError
+from ..core import DataError, DatasetNotFound
 from ..skeleton import check_motion, get_skeleton
 from .core import DanceClip
 from .io import check_file, load_audio, read_video, video_info, Clips

@@ -9,7 +9,7 @@ import numpy as np
 from scipy import linalg
 from scipy.spatial.distance import pdist
 
-from ..core import ConfigError, DataError
+from ..core import DataError
 from ..skeleton import get_skeleton
 from ..motion import as_motion
 

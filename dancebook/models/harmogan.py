@@ -4,8 +4,8 @@
 
 # %% ../../nbs/31_models_harmogan.ipynb #c003
 from __future__ import annotations
-import copy, math
-from dataclasses import dataclass, asdict, replace, field
+import copy
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
