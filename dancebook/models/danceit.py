@@ -18,7 +18,7 @@ from torch.utils.flop_counter import FlopCounterMode
 from ..core import ConfigError, DataError, TrainingError, resolve_preset_name, seed_everything
 from ..skeleton import Skeleton, get_skeleton, check_motion
 from ..audio import audio_features, audio_beats, check_audio
-from ..motion import project_2d
+from ..motion import project_2d, velocity_sum
 from ..core import find_dataset
 from ..data.core import DanceClip, crop
 from ..render import render_avatar
@@ -191,8 +191,7 @@ def clip_track(clip: DanceClip, n_mfcc: int = 13, spike: float = 0.1, jump: floa
 # %% ../../nbs/37_models_danceit.ipynb #c023
 def movement(pose) -> np.ndarray:
     "`(T,)` mean joint displacement of `pose` `(T, J, D)` from the previous frame (0 at frame 0)."
-    p = np.asarray(pose, np.float64)
-    return np.concatenate([[0.0], np.linalg.norm(np.diff(p, axis=0), axis=-1).mean(-1)])
+    return velocity_sum(pose, mean=True)  # HarmoGAN's eq. 2 velocity sum, averaged over joints
 
 @dataclass
 class FragmentDB:
