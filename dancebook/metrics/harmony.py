@@ -12,7 +12,7 @@ from ..motion import visual_beats
 
 # %% auto #0
 __all__ = ['audio_saliency_mask', 'maxmin_difference', 'visual_saliency_mask', 'salient_beats', 'align_beats', 'sync_count',
-           'harmony_score', 'hit_rate', 'harmony_metrics']
+           'harmony_score', 'hit_rate', 'chance_hit_rate', 'harmony_metrics']
 
 # %% ../../nbs/20_metrics_harmony.ipynb #c006
 def audio_saliency_mask(saliency, alpha: float = 0.1) -> np.ndarray:
@@ -101,11 +101,24 @@ def hit_rate(audio: Beats, visual: Beats, *, delta: float = 0.25, alpha: float =
     if not len(a): return 0.0
     return float(align_beats(a.times, v.times, delta=delta, window=window)[0].mean())
 
+# %% ../../nbs/20_metrics_harmony.ipynb #c026b
+def chance_hit_rate(visual_times, span: tuple[float, float], *, delta: float = 0.25, window: str = "symmetric") -> float:
+    "Share in [0, 1] of `span` (t0, t1) s within reach of a visual beat `(n,)`: the hit rate of audio beats timed at random."
+    t0, t1 = map(float, span)
+    if not t1 > t0: raise ConfigError(f"span must have t1 > t0, got {span}")
+    if window not in ("symmetric", "after"): raise ConfigError(f"window must be 'symmetric' or 'after', got {window!r}")
+    if not delta >= 0: raise ConfigError(f"delta must be >= 0, got {delta}")
+    v = np.sort(np.asarray(visual_times, float).reshape(-1))
+    lo, hi = np.clip(v - delta, t0, t1), np.clip(v + (delta if window == "symmetric" else 0.0), t0, t1)
+    prev = np.concatenate([[t0], hi[:-1]])              # equal-width intervals: hi is sorted, so this is the union so far
+    return float(np.clip(hi - np.maximum(lo, prev), 0, None).sum() / (t1 - t0))
+
 # %% ../../nbs/20_metrics_harmony.ipynb #c028
 def harmony_metrics(y, sr: int, motion, fps: float, *, audio_kw: dict | None = None, **kw) -> dict:
-    "Harmony score, hit rate and beat counts of audio `(N,)` at `sr` and motion `(T, J, D)` at `fps`."
+    "Harmony score, hit rate, its chance rate and beat counts of audio `(N,)` at `sr` and motion `(T, J, D)` at `fps`."
     a, v = audio_beats(y, sr, **(audio_kw or {})), visual_beats(motion, fps)
     hr_kw = {k: kw[k] for k in ("delta", "alpha", "beta", "window") if k in kw}
     sa, sv = salient_beats(a, v, alpha=kw.get("alpha", 0.1), beta=kw.get("beta", 1.0))
-    return {"harmony": harmony_score(a, v, **kw), "hit_rate": hit_rate(a, v, **hr_kw),
+    chance = chance_hit_rate(sv.times, (0.0, len(y) / sr), delta=kw.get("delta", 0.25), window=kw.get("window", "symmetric"))
+    return {"harmony": harmony_score(a, v, **kw), "hit_rate": hit_rate(a, v, **hr_kw), "chance_hit_rate": chance,
             "n_audio": len(sa), "n_visual": len(sv)}
