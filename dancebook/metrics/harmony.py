@@ -43,11 +43,15 @@ def salient_beats(audio: Beats, visual: Beats, *, alpha: float = 0.1, beta: floa
     return Beats(a_t[ma], a_s[ma]), Beats(v_t[mv], dv[mv], visual.initial)
 
 # %% ../../nbs/20_metrics_harmony.ipynb #c015
+def _check_reach(delta: float, window: str):
+    "Raise a `ConfigError` unless `delta` >= 0 and `window` is 'symmetric' or 'after'."
+    if window not in ("symmetric", "after"): raise ConfigError(f"window must be 'symmetric' or 'after', got {window!r}")
+    if not delta >= 0: raise ConfigError(f"delta must be >= 0, got {delta}")
+
 def align_beats(audio_times, visual_times, *, delta: float = 0.25, window: str = "symmetric",
                 reuse: bool = True) -> tuple[np.ndarray, np.ndarray]:
     "Eq. 9: synchronisation `(n_a,)` bool of each audio beat and its visual partner index `(n_a,)` (-1: none)."
-    if window not in ("symmetric", "after"): raise ConfigError(f"window must be 'symmetric' or 'after', got {window!r}")
-    if not delta >= 0: raise ConfigError(f"delta must be >= 0, got {delta}")
+    _check_reach(delta, window)
     ta, tv = np.asarray(audio_times, float).reshape(-1), np.asarray(visual_times, float).reshape(-1)
     sync, partner = np.zeros(len(ta), bool), np.full(len(ta), -1)
     if not len(ta) or not len(tv): return sync, partner
@@ -106,8 +110,7 @@ def chance_hit_rate(visual_times, span: tuple[float, float], *, delta: float = 0
     "Share in [0, 1] of `span` (t0, t1) s within reach of a visual beat `(n,)`: the hit rate of audio beats timed at random."
     t0, t1 = map(float, span)
     if not t1 > t0: raise ConfigError(f"span must have t1 > t0, got {span}")
-    if window not in ("symmetric", "after"): raise ConfigError(f"window must be 'symmetric' or 'after', got {window!r}")
-    if not delta >= 0: raise ConfigError(f"delta must be >= 0, got {delta}")
+    _check_reach(delta, window)
     v = np.sort(np.asarray(visual_times, float).reshape(-1))
     lo, hi = np.clip(v - delta, t0, t1), np.clip(v + (delta if window == "symmetric" else 0.0), t0, t1)
     prev = np.concatenate([[t0], hi[:-1]])              # equal-width intervals: hi is sorted, so this is the union so far
