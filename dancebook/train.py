@@ -17,7 +17,7 @@ from torch.utils.data import DataLoader, Dataset, DistributedSampler
 from fastcore.basics import patch
 from fastprogress.fastprogress import progress_bar
 
-from .core import TrainingError, ConfigError, atomic_write, pick_device, save_json, seed_everything
+from .core import TrainingError, ConfigError, atomic_write, load_json, pick_device, save_json, seed_everything
 
 # %% auto #0
 __all__ = ['init_distributed', 'CancelFit', 'Callback', 'get_rng_state', 'set_rng_state', 'Learner', 'supervised_step',
@@ -270,6 +270,7 @@ class MetricLogCB(Callback):
         self.rows = []
         if self.csv.exists():  # keep rows up to the checkpoint we resumed from
             with open(self.csv, newline="") as f: self.rows = [r for r in csv.DictReader(f) if int(r["step"]) <= learn.step]
+        self.epochs = [e for e in load_json(self.json)["epochs"] if e["epoch"] <= learn.epoch] if self.json.exists() else []
         self.epoch_vals: dict = {}
         self.t0 = time.time()
 

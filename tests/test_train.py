@@ -1,5 +1,5 @@
 """Training-loop guarantees: exact resume, DDP agreement across ranks, NaN stops with the checkpoint intact."""
-import os, subprocess, sys
+import json, os, subprocess, sys
 from pathlib import Path
 import pytest, torch
 from dancebook.core import TrainingError
@@ -29,6 +29,14 @@ def test_metric_log_has_no_duplicates_after_resume(tmp_path):
     toy_learner([CheckpointCB(ck, every=3), MetricLogCB(log)]).fit(epochs=2, resume=True)
     steps = [int(l.split(",")[0]) for l in (tmp_path / "log.csv").read_text().splitlines()[1:]]
     assert steps == list(range(1, 17))
+
+def test_metric_log_keeps_epochs_finished_before_resume(tmp_path):
+    "The JSON summary of a resumed run still holds the epochs finished before the interruption."
+    ck, log = tmp_path / "ckpt.pt", tmp_path / "log"
+    toy_learner([CheckpointCB(ck, every=1), MetricLogCB(log), StopAfter(12)]).fit(epochs=3)
+    toy_learner([CheckpointCB(ck, every=1), MetricLogCB(log)]).fit(epochs=3, resume=True)
+    epochs = json.loads((tmp_path / "log.json").read_text())["epochs"]
+    assert [(e["epoch"], e["step"]) for e in epochs] == [(1, 8), (2, 16), (3, 24)]
 
 class Poison(Callback):
     def after_step(self, learn):
