@@ -267,9 +267,11 @@ class MetricLogCB(Callback):
 
     def before_fit(self, learn):
         if not learn.is_main: return
-        self.rows = []
-        if self.csv.exists():  # keep rows up to the checkpoint we resumed from
-            with open(self.csv, newline="") as f: self.rows = [r for r in csv.DictReader(f) if int(r["step"]) <= learn.step]
+        self.rows, self.keys = [], None  # keys: the header of the CSV on disk (None: not written by this run yet)
+        if self.csv.exists():  # keep rows up to the checkpoint we resumed from (a torn last line is dropped)
+            with open(self.csv, newline="") as f:
+                self.rows = [r for r in csv.DictReader(f) if None not in r.values() and int(r["step"]) <= learn.step]
+            if self.rows: self._write_csv()
         self.epochs = [e for e in load_json(self.json)["epochs"] if e["epoch"] <= learn.epoch] if self.json.exists() else []
         self.epoch_vals: dict = {}
         self.t0 = time.time()
@@ -278,8 +280,10 @@ class MetricLogCB(Callback):
         if not learn.is_main: return
         for k, v in learn.losses.items(): self.epoch_vals.setdefault(k, []).append(v)
         if learn.step % self.every == 0:
-            self.rows.append({"step": learn.step, "epoch": learn.epoch, **learn.losses})
-            self._write_csv()
+            row = {"step": learn.step, "epoch": learn.epoch, **learn.losses}
+            self.rows.append(row)
+            if self.keys is not None and row.keys() <= set(self.keys): self._append_csv(row)
+            else: self._write_csv()  # first row, or a new loss name widens the header
 
     def after_epoch(self, learn):
         if not learn.is_main: return
@@ -289,11 +293,16 @@ class MetricLogCB(Callback):
         save_json({"epochs": self.epochs}, self.json)
 
     def _write_csv(self):
-        keys = list(dict.fromkeys(k for r in self.rows for k in r))
+        "Rewrite the whole CSV from `self.rows`."
+        self.keys = list(dict.fromkeys(k for r in self.rows for k in r))
         def w(p):
             with open(p, "w", newline="") as f:
-                wr = csv.DictWriter(f, fieldnames=keys); wr.writeheader(); wr.writerows(self.rows)
+                wr = csv.DictWriter(f, fieldnames=self.keys); wr.writeheader(); wr.writerows(self.rows)
         atomic_write(self.csv, w)
+
+    def _append_csv(self, row: dict):
+        "Append one row under the header already on disk."
+        with open(self.csv, "a", newline="") as f: csv.DictWriter(f, fieldnames=self.keys).writerow(row)
 
 class ProgressCB(Callback):
     "A fastprogress bar over the steps, with the latest losses as its comment (rank 0 only)."

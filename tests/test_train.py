@@ -29,6 +29,8 @@ def test_metric_log_has_no_duplicates_after_resume(tmp_path):
     toy_learner([CheckpointCB(ck, every=3), MetricLogCB(log)]).fit(epochs=2, resume=True)
     steps = [int(l.split(",")[0]) for l in (tmp_path / "log.csv").read_text().splitlines()[1:]]
     assert steps == list(range(1, 17))
+    toy_learner([MetricLogCB(tmp_path / "full")]).fit(epochs=2)
+    assert (tmp_path / "log.csv").read_text() == (tmp_path / "full.csv").read_text()
 
 def test_metric_log_keeps_epochs_finished_before_resume(tmp_path):
     "The JSON summary of a resumed run still holds the epochs finished before the interruption."
