@@ -9,7 +9,7 @@ import librosa
 from scipy.ndimage import gaussian_filter1d
 
 from ..core import ConfigError, DataError
-from ..audio import check_audio
+from ..audio import check_audio, audio_beats
 from ..motion import as_motion, velocity_sum, local_extrema
 
 # %% auto #0
@@ -71,13 +71,11 @@ def beat_align_score(motion, music_beats, fps: float, *, convention: str = "mint
 def music_beats(y, sr: int, fps: float = REF_FPS, *, convention: str = "mint", start_bpm: float = 120.0,
                 tightness: float = 100.0) -> np.ndarray:
     "Music beat times (s) of `y` by librosa `beat_track`, with the onset envelope of `convention`."
-    y = check_audio(y, sr)
+    check_audio(y, sr)
     if convention not in ("mint", "bailando"): raise ConfigError(f"convention must be 'mint' or 'bailando', got {convention!r}")
-    hop = max(1, round(sr / fps))
-    if convention == "bailando": y = librosa.effects.percussive(y)
-    env = librosa.onset.onset_strength(y=y, sr=sr, hop_length=hop, aggregate=np.median if convention == "bailando" else np.mean)
-    _, f = librosa.beat.beat_track(onset_envelope=env, sr=sr, hop_length=hop, start_bpm=start_bpm, tightness=tightness)
-    return librosa.frames_to_time(f, sr=sr, hop_length=hop)
+    bailando = convention == "bailando"
+    return audio_beats(y, sr, method="track", hop_length=max(1, round(sr / fps)), percussive=bailando,
+                       aggregate="median" if bailando else "mean", start_bpm=start_bpm, tightness=tightness).times
 
 # %% ../../nbs/21_metrics_beats.ipynb #c017
 def mm_align_2d(keypoints2d, music_beats, fps: float, *, sigma: float | None = None, order: int | None = None):
