@@ -30,13 +30,17 @@ def kinematic_envelope(motion, fps: float, *, convention: str = "mint", smooth: 
     if convention != "bailando": raise ConfigError(f"convention must be 'mint' or 'bailando', got {convention!r}")
     return gaussian_filter1d(velocity_sum(motion, mean=True)[..., 1:], _frames(smooth, 5, fps), axis=-1)
 
+def _kinematic_minima(e, fps: float, convention: str, order: int | None) -> np.ndarray:
+    "Local-minimum frames of one BAS envelope `(T,)`, `order` frames apart (default: 10 at 60 fps; Bailando: 1)."
+    o = 1 if convention == "bailando" and order is None else max(1, round(_frames(order, 10, fps)))
+    return local_extrema(e, kind="min", order=o)
+
 def kinematic_beats(motion, fps: float, *, convention: str = "mint", order: int | None = None,
                     smooth: float | None = None) -> np.ndarray:
     "Kinematic beat frames of one motion `(T, J, D)`: local minima of its BAS envelope."
     e = kinematic_envelope(motion, fps, convention=convention, smooth=smooth)
     if e.ndim != 1: raise DataError(f"kinematic_beats takes one motion (T, J, D), got shape {np.shape(motion)}")
-    o = 1 if convention == "bailando" and order is None else max(1, round(_frames(order, 10, fps)))
-    return local_extrema(e, kind="min", order=o)
+    return _kinematic_minima(e, fps, convention, order)
 
 # %% ../../nbs/21_metrics_beats.ipynb #c008
 def beat_distance_score(query, ref, sigma: float) -> float:
@@ -58,9 +62,8 @@ def beat_align_score(motion, music_beats, fps: float, *, convention: str = "mint
     m = as_motion(m)
     env = kinematic_envelope(m, fps, convention=convention, smooth=smooth)
     sig = _frames(sigma, 3, fps)
-    o = 1 if convention == "bailando" and order is None else max(1, round(_frames(order, 10, fps)))
     def one(e, mb):
-        kb = local_extrema(e, kind="min", order=o)
+        kb = _kinematic_minima(e, fps, convention, order)
         mf = np.round(np.asarray(mb, float).reshape(-1) * fps)
         return beat_distance_score(kb, mf, sig) if convention == "mint" else beat_distance_score(mf, kb, sig)
     if m.ndim == 3: return one(env, music_beats)
