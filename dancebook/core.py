@@ -7,14 +7,15 @@ from __future__ import annotations
 import json, os, random, tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 import torch
 
 # %% auto #0
 __all__ = ['PRESETS', 'DancebookError', 'ConfigError', 'DataError', 'DatasetNotFound', 'TrainingError', 'Preset', 'in_test',
-           'resolve_preset_name', 'get_preset', 'seed_everything', 'pick_device', 'project_root', 'resolve_data_dir',
-           'find_dataset', 'atomic_write', 'save_json', 'load_json', 'ArtifactStore']
+           'resolve_preset_name', 'preset_config', 'get_preset', 'seed_everything', 'pick_device', 'project_root',
+           'resolve_data_dir', 'find_dataset', 'atomic_write', 'save_json', 'load_json', 'ArtifactStore']
 
 # %% ../nbs/00_core.ipynb #c005
 class DancebookError(Exception):
@@ -62,12 +63,16 @@ def resolve_preset_name(name: str | None = None) -> str:
         raise ConfigError(f"unknown preset {name!r}; choose one of {sorted(PRESETS)}")
     return "smoke" if in_test() else name
 
+def preset_config(preset: str | None, base: Callable, what: str, **overrides):
+    "The frozen dataclass `base(name)` of the resolved `preset` (see `resolve_preset_name`), with field `overrides`."
+    cfg = base(resolve_preset_name(preset))
+    bad = set(overrides) - set(type(cfg).__dataclass_fields__)
+    if bad: raise ConfigError(f"unknown {what} field(s) {sorted(bad)}")
+    return replace(cfg, **overrides)
+
 def get_preset(name: str | None = None, **overrides) -> Preset:
     "The `Preset` called `name` (see `resolve_preset_name`), with optional field overrides."
-    p = PRESETS[resolve_preset_name(name)]
-    bad = set(overrides) - set(Preset.__dataclass_fields__)
-    if bad: raise ConfigError(f"unknown preset field(s) {sorted(bad)}")
-    return replace(p, **overrides)
+    return preset_config(name, PRESETS.__getitem__, "preset", **overrides)
 
 # %% ../nbs/00_core.ipynb #c011
 def seed_everything(seed: int = 0) -> int:

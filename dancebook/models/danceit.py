@@ -15,7 +15,7 @@ import torch.nn.functional as F
 from torch.utils.data import Dataset, TensorDataset
 from torch.utils.flop_counter import FlopCounterMode
 
-from ..core import ConfigError, DataError, TrainingError, resolve_preset_name, seed_everything
+from ..core import ConfigError, DataError, TrainingError, preset_config, seed_everything
 from ..skeleton import Skeleton, get_skeleton, check_motion
 from ..audio import audio_features, audio_beats, check_audio
 from ..motion import project_2d, velocity_sum
@@ -109,10 +109,7 @@ _PRESETS = {
 
 def danceit_config(preset: str | None = "small", **overrides) -> DanceItConfig:
     "The config of `preset` (`IN_TEST` forces `smoke`), with field overrides."
-    name = resolve_preset_name(preset)
-    bad = set(overrides) - set(DanceItConfig.__dataclass_fields__)
-    if bad: raise ConfigError(f"unknown DanceIt config field(s) {sorted(bad)}")
-    return DanceItConfig(preset=name, **{**_PRESETS[name], **overrides})
+    return preset_config(preset, lambda name: DanceItConfig(preset=name, **_PRESETS[name]), "DanceIt config", **overrides)
 
 # %% ../../nbs/37_models_danceit.ipynb #c012
 def smooth_keypoints(kp, max_dev: float) -> np.ndarray:

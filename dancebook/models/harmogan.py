@@ -15,7 +15,7 @@ import torch.nn.functional as F
 from torch import nn
 from torch.utils.data import Dataset
 
-from ..core import ConfigError, DataError, DatasetNotFound, resolve_preset_name, seed_everything, pick_device
+from ..core import ConfigError, DataError, DatasetNotFound, preset_config, seed_everything, pick_device
 from ..skeleton import convert_motion
 from ..motion import body_size
 from ..data.core import DanceClip
@@ -100,10 +100,7 @@ _PRESETS = {
 
 def harmogan_config(preset: str | None = "small", **overrides) -> HarmoGANConfig:
     "The config of `preset` (`IN_TEST` forces `smoke`), with field overrides."
-    name = resolve_preset_name(preset)
-    bad = set(overrides) - set(HarmoGANConfig.__dataclass_fields__)
-    if bad: raise ConfigError(f"unknown HarmoGAN config field(s) {sorted(bad)}")
-    return HarmoGANConfig(preset=name, **{**_PRESETS[name], **overrides})
+    return preset_config(preset, lambda name: HarmoGANConfig(preset=name, **_PRESETS[name]), "HarmoGAN config", **overrides)
 
 # %% ../../nbs/31_models_harmogan.ipynb #c009
 def motion21(clip: DanceClip, fps: float = 15.0) -> np.ndarray:
