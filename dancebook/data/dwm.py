@@ -17,8 +17,8 @@ from .io import check_file, load_audio, resample_motion, Clips
 from .cache import FeatureCache
 
 # %% auto #0
-__all__ = ['DWM_FPS', 'DWM_GENRES', 'DWM_SPAN_TOLERANCE', 'parse_dwm_name', 'read_dwm_pair', 'save_dwm_pair', 'load_dwm_clip',
-           'dwm_split', 'dwm_pairs', 'load_dwm']
+__all__ = ['DWM_FPS', 'DWM_GENRES', 'DWM_SPAN_TOLERANCE', 'parse_dwm_name', 'dwm_span', 'read_dwm_pair', 'save_dwm_pair',
+           'load_dwm_clip', 'dwm_split', 'dwm_pairs', 'load_dwm']
 
 # %% ../../nbs/10_data_dwm.ipynb #c005
 DWM_FPS = 25
@@ -31,16 +31,25 @@ def parse_dwm_name(name: str) -> tuple[str, int]:
         raise DataError(f"{name!r} is not a Dance with Melody pair folder (DANCE_<C|R|T|W>_<n>)")
     return DWM_GENRES[m[1]], int(m[2])
 
+# %% ../../nbs/10_data_dwm.ipynb #c006b
+def dwm_span(cfg_path: str | Path) -> tuple[int, int]:
+    "A pair's `config.json` -> `(start_position, end_position)`, motion frames at 25 fps, as integers."
+    cfg_path = check_file(cfg_path, "config")
+    cfg = load_json(cfg_path)
+    try: return int(cfg["start_position"]), int(cfg["end_position"])
+    except (KeyError, TypeError, ValueError):
+        raise DataError(f"{cfg_path}: needs integer 'start_position' and 'end_position', got {cfg!r:.80}") from None
+
 # %% ../../nbs/10_data_dwm.ipynb #c008
 DWM_SPAN_TOLERANCE = 0.05
 
 def read_dwm_pair(folder: str | Path) -> dict:
     "Read and check one pair's `config.json` and `skeletons.json`: world motion `(T, 23, 3)` float32, start, end."
     folder = Path(folder)
-    cfg_path, sk_path = check_file(folder / "config.json", "config"), check_file(folder / "skeletons.json", "skeleton file")
-    cfg, sk = load_json(cfg_path), load_json(sk_path)
-    try: start, end = int(cfg["start_position"]), int(cfg["end_position"])
-    except (KeyError, TypeError, ValueError): raise DataError(f"{cfg_path}: needs integer 'start_position' and 'end_position', got {cfg!r:.80}") from None
+    cfg_path = folder / "config.json"
+    start, end = dwm_span(cfg_path)
+    sk_path = check_file(folder / "skeletons.json", "skeleton file")
+    sk = load_json(sk_path)
     if not 0 <= start < end: raise DataError(f"{cfg_path}: start_position {start} must be >= 0 and < end_position {end}")
     if not isinstance(sk, dict) or not {"skeletons", "center"} <= set(sk):
         raise DataError(f"{sk_path}: needs keys 'skeletons' and 'center'")
@@ -132,12 +141,8 @@ def load_dwm(root: str | Path | None = None, split: str | None = None, fps: floa
     "Every Dance with Melody pair as a `DanceClip` (`split`: None for all, 'train' or 'test')."
     if split not in (None, "train", "test"): raise ConfigError(f"split must be None, 'train' or 'test', got {split!r}")
     pairs = dwm_pairs(root)
-    spans = {}
-    for p in pairs:
-        cfg = load_json(check_file(p / "config.json", "config"))
-        try: spans[p.name] = (int(cfg["end_position"]) - int(cfg["start_position"])) / DWM_FPS
-        except (KeyError, TypeError, ValueError): raise DataError(f"{p / 'config.json'}: needs integer 'start_position' and 'end_position'") from None
-    sides, c = dwm_split(spans, test_fraction), _as_cache(cache)
+    spans = {p.name: dwm_span(p / "config.json") for p in pairs}
+    sides, c = dwm_split({n: (e - s) / DWM_FPS for n, (s, e) in spans.items()}, test_fraction), _as_cache(cache)
     clips = Clips()
     for p in pairs:
         if split is not None and sides[p.name] != split: continue
