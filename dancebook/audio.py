@@ -46,10 +46,10 @@ class Beats(NamedTuple):
     def __len__(self): return len(self.times)
 
 def audio_beats(y, sr: int, *, method: str = "onset", hop_length: int = 512, percussive: bool = False,
-                aggregate: str = "mean", **kwargs) -> Beats:
+                aggregate: str = "mean", env: np.ndarray | None = None, **kwargs) -> Beats:
     "Audio beats of `y` (HarmoGAN §III-B): onset-strength peaks (`method`) and the onset strength there."
     if method not in ("onset", "peaks", "track"): raise ConfigError(f"method must be 'onset', 'peaks' or 'track', got {method!r}")
-    env, _ = onset_envelope(y, sr, hop_length=hop_length, percussive=percussive, aggregate=aggregate)
+    if env is None: env, _ = onset_envelope(y, sr, hop_length=hop_length, percussive=percussive, aggregate=aggregate)
     if method == "onset":
         f = librosa.onset.onset_detect(onset_envelope=env, sr=sr, hop_length=hop_length, units="frames", **kwargs)
     elif method == "peaks":

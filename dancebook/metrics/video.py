@@ -6,11 +6,10 @@
 from __future__ import annotations
 import numpy as np
 import cv2
-import librosa
 from skimage.metrics import peak_signal_noise_ratio, structural_similarity
 
 from ..core import ConfigError, DataError
-from ..audio import check_audio
+from ..audio import check_audio, audio_beats
 
 # %% auto #0
 __all__ = ['check_frames', 'flow_magnitudes', 'video_peaks', 'av_iou', 'av_align', 'psnr', 'ssim']
@@ -57,8 +56,7 @@ def av_align(audio, sr: int, frames, fps: float, *, min_peak: float = 0.1, toler
     "AV-Align (post-2025 reference) of audio `(N,)` at `sr` and video frames `(T, H, W, 3)` at `fps`."
     y = check_audio(audio, sr)
     if not fps > 0: raise ConfigError(f"fps must be positive, got {fps}")
-    env = librosa.onset.onset_strength(y=y, sr=sr)
-    a = librosa.onset.onset_detect(onset_envelope=env, sr=sr, units="time")
+    a = audio_beats(y, sr).times                                      # librosa onsets of the default envelope
     v = video_peaks(frames, fps, min_peak=min_peak, duplicate_first=duplicate_first)
     return av_iou(a, v, 1 / fps if tolerance is None else tolerance)
 
