@@ -4,7 +4,7 @@
 
 # %% ../../nbs/09_data_cache.ipynb #c002
 from __future__ import annotations
-import hashlib, json, os, shutil
+import hashlib, json, os, shutil, time
 from pathlib import Path
 
 import numpy as np
@@ -21,9 +21,17 @@ def default_cache_dir() -> Path:
     if env: return Path(env).expanduser()
     return Path(os.environ.get("DANCEBOOK_ARTIFACTS") or project_root() / "artifacts") / "cache"
 
+_HASHES: dict[tuple, str] = {}   # (absolute path, inode, size, mtime_ns) -> digest
+_SETTLED_NS = 2_000_000_000      # remember a file's digest only once its mtime is this old
+
 def file_hash(path: str | Path) -> str:
-    "BLAKE2b-128 hex digest of the file's content."
-    with open(path, "rb") as f: return hashlib.file_digest(f, lambda: hashlib.blake2b(digest_size=16)).hexdigest()
+    "BLAKE2b-128 hex digest of the file's content, remembered per path, inode, size and mtime once 2 s old."
+    st = os.stat(path)
+    key = (os.path.abspath(path), st.st_ino, st.st_size, st.st_mtime_ns)
+    if key in _HASHES: return _HASHES[key]
+    with open(path, "rb") as f: h = hashlib.file_digest(f, lambda: hashlib.blake2b(digest_size=16)).hexdigest()
+    if time.time_ns() - st.st_mtime_ns > _SETTLED_NS: _HASHES[key] = h
+    return h
 
 # %% ../../nbs/09_data_cache.ipynb #c008
 _JSON = "__json__:"
