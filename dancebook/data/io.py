@@ -68,6 +68,10 @@ def load_audio(path: str | Path, sr: int | None = None, mono: bool = True, offse
     "Audio file -> `(y, sr)`: `y` float32 `(N,)` if `mono` else `(C, N)`; `sr=None` keeps the file's rate."
     path = check_file(path, "audio file")
     y, native = _read_samples(path, offset, duration)
+    return _finish_audio(path, y, native, sr, mono)
+
+def _finish_audio(path: Path, y: np.ndarray, native: int, sr: int | None = None, mono: bool = True) -> tuple[np.ndarray, int]:
+    "Decoded samples `(N, C)` at `native` Hz -> `load_audio`'s `(y, sr)`, refusing empty, non-finite or silent audio."
     if len(y) == 0: raise DataError(f"{path}: audio file contains no samples")
     if not np.isfinite(y).all(): raise DataError(f"{path}: audio has non-finite samples")
     if not np.abs(y).max() > 0: raise DataError(f"{path}: audio is silent (every sample is zero)")
@@ -85,16 +89,20 @@ def _open_video(path: Path):
     except (OSError, RuntimeError, StopIteration) as e:
         raise DataError(f"{path}: corrupt or not a video file ({str(e).splitlines()[0] if str(e) else type(e).__name__})") from None
 
+def _info(meta: dict) -> dict:
+    "The `video_info` dict of imageio-ffmpeg's `meta`."
+    return {"size": tuple(meta["size"]), "fps": float(meta["fps"]), "duration": float(meta["duration"]),
+            "has_audio": "audio_codec" in meta}
+
 def video_info(path: str | Path) -> dict:
     "Frame `size` `(W, H)`, `fps`, `duration` (s) and `has_audio` of a video, without decoding its frames."
     path = check_file(path, "video file")
     gen, meta = _open_video(path); gen.close()
-    return {"size": tuple(meta["size"]), "fps": float(meta["fps"]), "duration": float(meta["duration"]),
-            "has_audio": "audio_codec" in meta}
+    return _info(meta)
 
-def read_video(path: str | Path, size: tuple[int, int] | None = None, max_frames: int | None = None
-               ) -> tuple[np.ndarray, float, tuple[np.ndarray, int] | None]:
-    "Video file -> `(frames uint8 (T, H, W, 3), fps, (audio (N,), sr) or None)`; `size=(W, H)` resizes."
+def read_video(path: str | Path, size: tuple[int, int] | None = None, max_frames: int | None = None, audio: bool = True
+               ) -> tuple[np.ndarray, float, tuple[np.ndarray, int] | None, dict]:
+    "Video file -> `(frames uint8 (T, H, W, 3), fps, (audio (N,), sr) or None, video_info)`; `size=(W, H)` resizes."
     path = check_file(path, "video file")
     gen, meta = _open_video(path)
     (w, h), fps = meta["size"], float(meta["fps"])
@@ -107,11 +115,11 @@ def read_video(path: str | Path, size: tuple[int, int] | None = None, max_frames
     except (OSError, RuntimeError) as e: raise DataError(f"{path}: video stream is broken ({e})") from None
     finally: gen.close()
     if not frames: raise DataError(f"{path}: video has no frames")
-    audio = None
-    if "audio_codec" in meta:
+    track = None
+    if audio and "audio_codec" in meta:
         dec = _ffmpeg_decode(path)
-        if dec is not None and len(dec[0]): audio = (np.ascontiguousarray(dec[0].mean(1), dtype=np.float32), dec[1])
-    return np.stack(frames), fps, audio
+        if dec is not None and len(dec[0]): track = (np.ascontiguousarray(dec[0].mean(1), dtype=np.float32), dec[1])
+    return np.stack(frames), fps, track, _info(meta)
 
 # %% ../../nbs/08_data_io.ipynb #c018
 def resample_motion(x: np.ndarray, fps: float, new_fps: float) -> np.ndarray:

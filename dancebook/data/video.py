@@ -13,7 +13,7 @@ import numpy as np
 from ..core import DataError, DatasetNotFound
 from ..skeleton import check_motion, get_skeleton
 from .core import DanceClip
-from .io import check_file, load_audio, read_video, video_info, Clips
+from .io import check_file, load_audio, read_video, Clips, _finish_audio
 from ..audio import check_audio
 
 # %% auto #0
@@ -102,9 +102,10 @@ def load_video_folder(root: str | Path, size: tuple[int, int] | None = None, max
     "Every video of a folder as a `VideoClip` (frames, music, optional keypoints); videos without music are skipped."
     clips, skipped = Clips(), {}
     for it in video_folder_items(root):
-        frames, fps, track = read_video(it["video"], size=size, max_frames=max_frames)
+        frames, fps, track, info = read_video(it["video"], size=size, max_frames=max_frames, audio=it["audio"] is None)
         if it["audio"] is not None: audio, rate = load_audio(it["audio"], sr=sr)
-        elif track is not None: audio, rate = track if sr is None else load_audio(it["video"], sr=sr)
+        elif track is not None:       # resampling goes through load_audio's checks, as load_audio(video, sr) did
+            audio, rate = track if sr is None else _finish_audio(it["video"], track[0][:, None], track[1], sr)
         else: skipped[str(it["video"])] = "no audio track and no sibling audio file"; continue
         meta = {"video": str(it["video"]), "audio_from": str(it["audio"] or it["video"])}
         kp = None
@@ -112,7 +113,7 @@ def load_video_folder(root: str | Path, size: tuple[int, int] | None = None, max
             kp, meta["keypoint_confidence"] = read_keypoints(it["keypoints"])
             if len(kp) < len(frames) or (max_frames is None and len(kp) != len(frames)):
                 raise DataError(f"{it['keypoints']}: {len(kp)} keypoint frames but {it['video']} has {len(frames)} frames")
-            if size is not None: kp = kp * (np.array(size, np.float32) / video_info(it["video"])["size"])
+            if size is not None: kp = kp * (np.array(size, np.float32) / info["size"])
             kp, meta["keypoint_confidence"] = kp[:len(frames)], meta["keypoint_confidence"][:len(frames)]
         n = min(len(frames), int(len(audio) / rate * fps + 1e-6))
         if n < 0.95 * len(frames):
