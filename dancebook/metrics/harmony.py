@@ -12,7 +12,7 @@ from ..motion import visual_beats
 
 # %% auto #0
 __all__ = ['audio_saliency_mask', 'maxmin_difference', 'visual_saliency_mask', 'salient_beats', 'align_beats', 'sync_count',
-           'harmony_score', 'hit_rate', 'chance_hit_rate', 'harmony_metrics']
+           'harmony_score', 'hit_rate', 'chance_hit_rate', 'harmony_of_beats', 'harmony_metrics']
 
 # %% ../../nbs/20_metrics_harmony.ipynb #c006
 def audio_saliency_mask(saliency, alpha: float = 0.1) -> np.ndarray:
@@ -84,6 +84,13 @@ def sync_count(sync, partner, audio_saliency, visual_saliency=None, *, weight: s
     return float((w * sync).sum())
 
 # %% ../../nbs/20_metrics_harmony.ipynb #c021
+def _harmony(a: Beats, v: Beats, sync, partner, gamma: float, weight: str, favor: str) -> float:
+    "Eq. 10–11 on non-empty salient beats `a`, `v` aligned (eq. 9) as `sync`, `partner`."
+    n = sync_count(sync, partner, a.saliency, v.saliency, weight=weight)
+    ha, hv = min(n / len(a), 1.0), min(n / len(v), 1.0)
+    r, p = (ha, hv) if favor == "audio" else (hv, ha)
+    return 0.0 if n <= 0 else float((1 + gamma ** 2) * r * p / (gamma ** 2 * p + r))
+
 def harmony_score(audio: Beats, visual: Beats, *, delta: float = 0.25, alpha: float = 0.1, beta: float = 1.0,
                   gamma: float = 2.0, weight: str = "audio", window: str = "symmetric", reuse: bool = True,
                   favor: str = "audio") -> float:
@@ -92,10 +99,7 @@ def harmony_score(audio: Beats, visual: Beats, *, delta: float = 0.25, alpha: fl
     a, v = salient_beats(audio, visual, alpha=alpha, beta=beta)
     if not len(a) or not len(v): return 0.0
     sync, j = align_beats(a.times, v.times, delta=delta, window=window, reuse=reuse)
-    n = sync_count(sync, j, a.saliency, v.saliency, weight=weight)
-    ha, hv = min(n / len(a), 1.0), min(n / len(v), 1.0)
-    r, p = (ha, hv) if favor == "audio" else (hv, ha)
-    return 0.0 if n <= 0 else float((1 + gamma ** 2) * r * p / (gamma ** 2 * p + r))
+    return _harmony(a, v, sync, j, gamma, weight, favor)
 
 # %% ../../nbs/20_metrics_harmony.ipynb #c025
 def hit_rate(audio: Beats, visual: Beats, *, delta: float = 0.25, alpha: float = 0.1, beta: float = 1.0,
@@ -116,12 +120,22 @@ def chance_hit_rate(visual_times, span: tuple[float, float], *, delta: float = 0
     prev = np.concatenate([[t0], hi[:-1]])              # equal-width intervals: hi is sorted, so this is the union so far
     return float(np.clip(hi - np.maximum(lo, prev), 0, None).sum() / (t1 - t0))
 
+# %% ../../nbs/20_metrics_harmony.ipynb #c026e
+def harmony_of_beats(audio: Beats, visual: Beats, *, duration: float | None = None, delta: float = 0.25, alpha: float = 0.1,
+                     beta: float = 1.0, gamma: float = 2.0, weight: str = "audio", window: str = "symmetric",
+                     reuse: bool = True, favor: str = "audio") -> dict:
+    "`harmony_score`, `hit_rate`, `chance_hit_rate` over (0, `duration`) s when given, and the salient beat counts of `Beats`."
+    if favor not in ("audio", "visual"): raise ConfigError(f"favor must be 'audio' or 'visual', got {favor!r}")
+    a, v = salient_beats(audio, visual, alpha=alpha, beta=beta)
+    sync, j = align_beats(a.times, v.times, delta=delta, window=window, reuse=reuse)
+    hits = sync if reuse else align_beats(a.times, v.times, delta=delta, window=window)[0]
+    out = {"harmony": _harmony(a, v, sync, j, gamma, weight, favor) if len(a) and len(v) else 0.0,
+           "hit_rate": float(hits.mean()) if len(a) else 0.0}
+    if duration is not None: out["chance_hit_rate"] = chance_hit_rate(v.times, (0.0, duration), delta=delta, window=window)
+    return {**out, "n_audio": len(a), "n_visual": len(v)}
+
 # %% ../../nbs/20_metrics_harmony.ipynb #c028
 def harmony_metrics(y, sr: int, motion, fps: float, *, audio_kw: dict | None = None, **kw) -> dict:
     "Harmony score, hit rate, its chance rate and beat counts of audio `(N,)` at `sr` and motion `(T, J, D)` at `fps`."
     a, v = audio_beats(y, sr, **(audio_kw or {})), visual_beats(motion, fps)
-    hr_kw = {k: kw[k] for k in ("delta", "alpha", "beta", "window") if k in kw}
-    sa, sv = salient_beats(a, v, alpha=kw.get("alpha", 0.1), beta=kw.get("beta", 1.0))
-    chance = chance_hit_rate(sv.times, (0.0, len(y) / sr), delta=kw.get("delta", 0.25), window=kw.get("window", "symmetric"))
-    return {"harmony": harmony_score(a, v, **kw), "hit_rate": hit_rate(a, v, **hr_kw), "chance_hit_rate": chance,
-            "n_audio": len(sa), "n_visual": len(sv)}
+    return harmony_of_beats(a, v, duration=len(y) / sr, **kw)
