@@ -15,6 +15,7 @@ import imageio_ffmpeg
 
 from .core import ConfigError, DataError, atomic_write
 from .skeleton import Skeleton, check_motion, get_skeleton
+from .data.core import check_frames
 
 # %% auto #0
 __all__ = ['CAMERAS', 'STICK', 'Camera', 'get_camera', 'project', 'AvatarStyle', 'render_avatar', 'render_stick', 'plot_poses',
@@ -166,9 +167,7 @@ def write_clip_video(clip_or_frames, path, fps: float | None = None, audio=None,
         frames, fps = c.frames, fps or c.fps
         if audio is None: audio, sr = c.audio, c.sr
     else: frames = clip_or_frames
-    frames = np.asarray(frames)
-    if frames.ndim != 4 or frames.shape[-1] != 3 or frames.dtype != np.uint8 or len(frames) == 0:
-        raise DataError(f"frames must be uint8 (T, H, W, 3) with T > 0, got {frames.dtype} {frames.shape}")
+    frames = check_frames(frames)
     if not (fps and fps > 0): raise ConfigError(f"fps must be positive, got {fps}")
     if audio is not None and not (sr and sr > 0): raise ConfigError("audio needs its sample rate sr")
     T, h, w, _ = frames.shape

@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from ..core import DataError, DatasetNotFound, find_dataset
+from .core import as_times
 from .io import check_file, load_audio, Clips
 from ..audio import check_audio
 
@@ -33,9 +34,7 @@ class MusicClip:
     def __post_init__(self):
         where = f" in {self.source}" if self.source else ""
         self.audio = check_audio(self.audio, self.sr, what=f"audio{where}")
-        for k in ("beats", "downbeats"):
-            v = getattr(self, k)
-            if v is not None: setattr(self, k, np.asarray(v, dtype=np.float64).reshape(-1))
+        self.beats, self.downbeats = as_times(self.beats), as_times(self.downbeats)
 
     @property
     def duration(self) -> float: return len(self.audio) / self.sr

@@ -12,7 +12,26 @@ from ..skeleton import check_motion, get_skeleton
 from ..audio import check_audio
 
 # %% auto #0
-__all__ = ['DanceClip', 'crop', 'windows']
+__all__ = ['check_frames', 'check_keypoints2d', 'as_times', 'DanceClip', 'crop', 'windows']
+
+# %% ../../nbs/04_data_core.ipynb #c003b
+def check_frames(frames, n: int | None = None, where: str = "") -> np.ndarray:
+    "`frames` as an array if uint8 `(T, H, W, 3)` with `T > 0` (and `T == n` when given); else `DataError`."
+    f = np.asarray(frames)
+    if f.ndim != 4 or f.shape[-1] != 3 or f.dtype != np.uint8 or not len(f) or (n is not None and len(f) != n):
+        shape = "T, H, W, 3) with T > 0" if n is None else f"T={n}, H, W, 3)"
+        raise DataError(f"frames must be uint8 ({shape}, got {f.dtype} {f.shape}{where}")
+    return f
+
+def check_keypoints2d(keypoints, n: int, of: str = "motion", where: str = "") -> np.ndarray:
+    "Keypoints `(T, J, 2)` as float32 if they have the `n` frames of the clip's `of`; else `DataError`."
+    k = check_motion(keypoints, dims=(2,), what=f"keypoints2d{where}")
+    if len(k) != n: raise DataError(f"keypoints2d has {len(k)} frames, {of} {n}{where}")
+    return k
+
+def as_times(times) -> np.ndarray | None:
+    "Beat times (s) as float64 `(B,)`; None stays None."
+    return None if times is None else np.asarray(times, dtype=np.float64).reshape(-1)
 
 # %% ../../nbs/04_data_core.ipynb #c005
 @dataclass
@@ -40,16 +59,9 @@ class DanceClip:
         get_skeleton(self.skeleton)
         self.motion = check_motion(self.motion, self.skeleton, what=f"motion{where}")
         T = len(self.motion)
-        if self.frames is not None:
-            f = np.asarray(self.frames)
-            if f.ndim != 4 or f.shape[-1] != 3 or f.dtype != np.uint8 or len(f) != T:
-                raise DataError(f"frames must be uint8 (T={T}, H, W, 3), got {f.dtype} {f.shape}{where}")
-        if self.keypoints2d is not None:
-            self.keypoints2d = check_motion(self.keypoints2d, dims=(2,), what=f"keypoints2d{where}")
-            if len(self.keypoints2d) != T: raise DataError(f"keypoints2d has {len(self.keypoints2d)} frames, motion {T}{where}")
-        for k in ("beats", "downbeats"):
-            v = getattr(self, k)
-            if v is not None: setattr(self, k, np.asarray(v, dtype=np.float64).reshape(-1))
+        if self.frames is not None: check_frames(self.frames, T, where)
+        if self.keypoints2d is not None: self.keypoints2d = check_keypoints2d(self.keypoints2d, T, "motion", where)
+        self.beats, self.downbeats = as_times(self.beats), as_times(self.downbeats)
 
     @property
     def n_frames(self) -> int: return len(self.motion)

@@ -11,8 +11,8 @@ from pathlib import Path
 import numpy as np
 
 from ..core import DataError, DatasetNotFound
-from ..skeleton import check_motion, get_skeleton
-from .core import DanceClip
+from ..skeleton import get_skeleton
+from .core import DanceClip, check_frames, check_keypoints2d
 from .io import check_file, load_audio, read_video, Clips, _finish_audio
 from ..audio import check_audio
 
@@ -34,14 +34,10 @@ class VideoClip:
 
     def __post_init__(self):
         where = f" in {self.source}" if self.source else ""
-        f = np.asarray(self.frames)
-        if f.ndim != 4 or f.shape[-1] != 3 or f.dtype != np.uint8 or not len(f):
-            raise DataError(f"frames must be uint8 (T, H, W, 3), got {f.dtype} {f.shape}{where}")
+        n = len(check_frames(self.frames, where=where))
         if not self.fps > 0: raise DataError(f"fps must be positive, got {self.fps}{where}")
         self.audio = check_audio(self.audio, self.sr, what=f"audio{where}")
-        if self.keypoints2d is not None:
-            self.keypoints2d = check_motion(self.keypoints2d, dims=(2,), what=f"keypoints2d{where}")
-            if len(self.keypoints2d) != len(f): raise DataError(f"keypoints2d has {len(self.keypoints2d)} frames, video {len(f)}{where}")
+        if self.keypoints2d is not None: self.keypoints2d = check_keypoints2d(self.keypoints2d, n, "video", where)
 
     @property
     def n_frames(self) -> int: return len(self.frames)
