@@ -21,8 +21,8 @@ from .core import TrainingError, ConfigError, atomic_write, load_json, pick_devi
 
 # %% auto #0
 __all__ = ['init_distributed', 'CancelFit', 'Callback', 'get_rng_state', 'set_rng_state', 'Learner', 'supervised_step',
-           'CheckpointCB', 'MetricLogCB', 'ProgressCB', 'StopAfter', 'ToyData', 'toy_learner', 'ToyGAN', 'toy_gan_step',
-           'GaussData', 'toy_gan_learner']
+           'read_checkpoint', 'load_weights', 'CheckpointCB', 'MetricLogCB', 'ProgressCB', 'StopAfter', 'standard_cbs',
+           'ToyData', 'toy_learner', 'ToyGAN', 'toy_gan_step', 'GaussData', 'toy_gan_learner']
 
 # %% ../nbs/05_train.ipynb #c006
 def init_distributed(device: torch.device) -> tuple[int, int]:
@@ -177,21 +177,36 @@ def _check_keys(what, got, expected, path):
         raise TrainingError(f"checkpoint {path} holds {got} {what} but this learner has {expected}; "
                             "it was written by a different configuration")
 
+def read_checkpoint(path: str | Path, device="cpu") -> dict:
+    "The dict `save_checkpoint` wrote to `path` (weights_only: no code runs); a missing file raises FileNotFoundError."
+    try: return torch.load(path, map_location=device, weights_only=True)
+    except FileNotFoundError: raise
+    except Exception as e: raise TrainingError(f"cannot read checkpoint {path}: {e}") from e
+
+def _set_weights(model: nn.Module, st: dict, path):
+    "Load the weights of checkpoint `st` (read from `path`) into `model`; a TrainingError when they do not fit."
+    try: model.load_state_dict(st["model"])
+    except RuntimeError as e: raise TrainingError(f"checkpoint {path} does not fit the model: {e}") from e
+
 @patch
 def load_checkpoint(self: Learner, path: str | Path):
-    "Restore a checkpoint written by `save_checkpoint` (weights_only: no code runs)."
+    "Restore a checkpoint written by `save_checkpoint`."
     path = Path(path)
-    try: st = torch.load(path, map_location=self.device, weights_only=True)
-    except Exception as e: raise TrainingError(f"cannot read checkpoint {path}: {e}") from e
+    st = read_checkpoint(path, self.device)
     _check_keys("optimizers", len(st["optimizers"]), len(self.optimizers), path)
     _check_keys("schedulers", len(st["schedulers"]), len(self.schedulers), path)
-    try: self.model.load_state_dict(st["model"])
-    except RuntimeError as e: raise TrainingError(f"checkpoint {path} does not fit the model: {e}") from e
+    _set_weights(self.model, st, path)
     for o, s in zip(self.optimizers, st["optimizers"]): o.load_state_dict(s)
     for o, s in zip(self.schedulers, st["schedulers"]): o.load_state_dict(s)
     self.scaler.load_state_dict(st["scaler"])
     set_rng_state(st["rng"])
     self.epoch, self.step, self.batch_in_epoch = st["epoch"], st["step"], st["batch_in_epoch"]
+
+# %% ../nbs/05_train.ipynb #c020b
+def load_weights(model: nn.Module, path: str | Path, device="cpu", checkpoint: dict | None = None) -> nn.Module:
+    "`model` in eval mode with the weights of the `Learner` checkpoint at `path` (or of `checkpoint`, read from it)."
+    _set_weights(model, read_checkpoint(path, device) if checkpoint is None else checkpoint, path)
+    return model.eval()
 
 # %% ../nbs/05_train.ipynb #c022
 def _as_floats(losses: dict) -> dict:
@@ -312,13 +327,14 @@ class ProgressCB(Callback):
         total = learn.n_epochs * learn.steps_per_epoch()
         if learn.max_steps is not None: total = min(total, learn.max_steps)
         self.start = learn.step  # a resumed run counts only the steps still to go
-        self.pb = progress_bar(range(max(total - self.start, 0))); self.pb.update(0)
+        self.pb = progress_bar(range(total - self.start)) if total > self.start else None  # None: a finished run resumed
+        if self.pb: self.pb.update(0)
     def after_step(self, learn):
         if not learn.is_main: return
         self.pb.comment = " ".join(f"{k}={v:.4g}" for k, v in learn.losses.items())
         self.pb.update(learn.step - self.start)
     def after_fit(self, learn):
-        if learn.is_main: self.pb.on_iter_end()
+        if learn.is_main and self.pb: self.pb.on_iter_end()
 
 class StopAfter(Callback):
     "End training after `n` steps with `CancelFit` (simulates an interruption)."
@@ -326,6 +342,13 @@ class StopAfter(Callback):
     def __init__(self, n: int): self.n = n
     def after_step(self, learn):
         if learn.step >= self.n: raise CancelFit
+
+# %% ../nbs/05_train.ipynb #c024b
+def standard_cbs(ckpt: str | Path | None = None, progress: bool = True) -> list[Callback]:
+    "A `ProgressCB` if `progress`, plus `CheckpointCB(ckpt)` and a `MetricLogCB` at `<stem>_log` when `ckpt` is given."
+    cbs: list[Callback] = [ProgressCB()] if progress else []
+    if ckpt: cbs += [CheckpointCB(ckpt), MetricLogCB(Path(ckpt).with_name(f"{Path(ckpt).stem}_log"))]
+    return cbs
 
 # %% ../nbs/05_train.ipynb #c026
 class ToyData(Dataset):

@@ -5,7 +5,6 @@
 # %% ../../nbs/37_models_danceit.ipynb #c003
 from __future__ import annotations
 from dataclasses import dataclass
-from pathlib import Path
 
 import cv2
 import numpy as np
@@ -15,7 +14,7 @@ import torch.nn.functional as F
 from torch.utils.data import Dataset, TensorDataset
 from torch.utils.flop_counter import FlopCounterMode
 
-from ..core import ConfigError, DataError, TrainingError, preset_config, seed_everything
+from ..core import ConfigError, DataError, preset_config, seed_everything
 from ..skeleton import Skeleton, get_skeleton, check_motion
 from ..audio import audio_features, audio_beats, check_audio
 from ..motion import project_2d, velocity_sum
@@ -24,7 +23,7 @@ from ..data.core import DanceClip, crop
 from ..render import render_avatar
 from ..gcn import skeleton_adjacency, STGCNBlock
 from ..imagegen import UNetGenerator, PatchDiscriminator, lsgan_d_loss, lsgan_g_loss, feature_matching_loss
-from ..train import Learner, CheckpointCB, MetricLogCB, ProgressCB
+from ..train import Learner, load_weights, standard_cbs
 
 # %% auto #0
 __all__ = ['PAPER_TABLES', 'PAPER_EFFICIENCY', 'PAPER_USER_STUDY', 'DanceItConfig', 'danceit_config', 'smooth_keypoints',
@@ -35,7 +34,7 @@ __all__ = ['PAPER_TABLES', 'PAPER_EFFICIENCY', 'PAPER_USER_STUDY', 'DanceItConfi
            'temporal_align', 'generate_poses', 'DirectRegressor', 'regression_step', 'regress_poses', 'pose_maps',
            'to_image_tensor', 'to_frames', 'PoseGAN', 'cgan_update', 'gan_step', 'crop_boxes', 'paste_boxes', 'FaceGAN',
            'face_step', 'imagine', 'train_matchnet', 'train_regressor', 'train_posegan', 'face_data', 'train_facegan',
-           'load_weights', 'gflops', 'danceit_clips', 'target_person']
+           'gflops', 'danceit_clips', 'target_person']
 
 # %% ../../nbs/37_models_danceit.ipynb #c006
 PAPER_TABLES = {
@@ -603,10 +602,9 @@ def imagine(posegan: PoseGAN, kp, skeleton: str | Skeleton, facegan: FaceGAN | N
 
 # %% ../../nbs/37_models_danceit.ipynb #c081
 def _fit(model, data, step, opts, batch_size, epochs, *, seed, device, ckpt, max_steps, progress) -> Learner:
-    "Run a `Learner` with checkpoint/log/progress callbacks as asked (no bar when resuming: ProgressCB cannot start mid-run)."
-    resuming = ckpt is not None and Path(ckpt).exists()
-    cbs = ([ProgressCB()] if progress and not resuming else []) + ([CheckpointCB(ckpt), MetricLogCB(Path(ckpt).with_name(Path(ckpt).stem + "_log"))] if ckpt else [])
-    learn = Learner(model, data, step, opts, batch_size=min(batch_size, len(data)), cbs=cbs, device=device, seed=seed)
+    "Run a `Learner` with the standard callbacks (checkpoint and log only when `ckpt` is given), resuming from `ckpt`."
+    learn = Learner(model, data, step, opts, batch_size=min(batch_size, len(data)), cbs=standard_cbs(ckpt, progress),
+                    device=device, seed=seed)
     return learn.fit(epochs, max_steps, resume=bool(ckpt))
 
 def train_matchnet(tracks: list[Track], db: FragmentDB, cfg: DanceItConfig, *, seed: int = 0, device="auto",
@@ -654,15 +652,6 @@ def train_facegan(posegan: PoseGAN, frames, kp, skeleton, *, seed: int = 0, devi
     _fit(face, face_data(posegan, frames, kp, skeleton), face_step, opts, cfg.gan_batch, cfg.face_epochs, seed=seed,
          device=device, ckpt=ckpt, max_steps=max_steps, progress=progress)
     return face.eval()
-
-def load_weights(model: nn.Module, path) -> nn.Module:
-    "`model` with the weights of a `Learner` checkpoint at `path` (weights only: no code runs), in eval mode."
-    try: st = torch.load(path, map_location="cpu", weights_only=True)["model"]
-    except FileNotFoundError: raise
-    except Exception as e: raise TrainingError(f"cannot read checkpoint {path}: {e}") from e
-    try: model.load_state_dict(st)
-    except RuntimeError as e: raise TrainingError(f"checkpoint {path} does not fit this model: {e}") from e
-    return model.eval()
 
 # %% ../../nbs/37_models_danceit.ipynb #c084
 def gflops(fn, *args) -> float:

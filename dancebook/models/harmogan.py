@@ -22,7 +22,7 @@ from ..data.core import DanceClip
 from ..data.io import resample_motion
 from ..audio import audio_beats, audio_features, beat_strength, segment_meters, meter_units
 from ..nn import DenseBlock, dense_stack, GRUStack, GaussianNoise
-from ..train import Learner, CheckpointCB, MetricLogCB, ProgressCB
+from ..train import Learner, load_weights, read_checkpoint, standard_cbs
 
 # %% auto #0
 __all__ = ['DWM_GENRES', 'VARIANTS', 'PAPER_RESULTS', 'HarmoGANConfig', 'harmogan_config', 'motion21', 'to_dwm23', 'toy_clip',
@@ -461,7 +461,7 @@ def train_harmogan(units: MeterUnits, cfg: HarmoGANConfig, folder: str | Path, v
     seed_everything(seed)
     model = HarmoGAN(cfg)
     fit_pose_features(model.feat, units.pose, steps=cfg.feat_steps, seed=seed)
-    def cbs(name): return [CheckpointCB(folder / f"{name}.pt"), MetricLogCB(folder / f"{name}_log")] + ([ProgressCB()] if progress else [])
+    def cbs(name): return standard_cbs(folder / f"{name}.pt", progress)
     harmogan_learner(model, units, "pretrain", cbs=cbs("pretrain"), device=device, seed=seed).fit(cfg.pre_epochs, resume=True)
     pre = copy.deepcopy(model.state_dict())
     out = {}
@@ -476,20 +476,20 @@ def load_harmogan(path: str | Path, cfg: HarmoGANConfig, device="cpu") -> HarmoG
     "A trained `HarmoGAN` from a checkpoint written by `train_harmogan` (weights only)."
     path = Path(path)
     if not path.exists(): raise DatasetNotFound(f"no HarmoGAN checkpoint at {path}; train it with train_harmogan")
-    m = HarmoGAN(cfg)
-    m.load_state_dict(torch.load(path, map_location=device, weights_only=True)["model"])
-    return m.eval()
+    return load_weights(HarmoGAN(cfg), path, device)
 
 # %% ../../nbs/31_models_harmogan.ipynb #c063
 def load_or_train(folder: str | Path, cfg: HarmoGANConfig, units_fn, variants=("pose", "gan", "full"), seed: int = 0,
                   device="auto", progress: bool = True) -> dict[str, HarmoGAN]:
     "The trained `variants` in `folder`, training (or resuming) them on `units_fn()` when a checkpoint is missing or partial."
-    folder = Path(folder)
-    def complete(v):
+    folder, cks = Path(folder), {}
+    for v in variants:                       # read each checkpoint once: its epoch says whether it is complete
         p = folder / f"{v}.pt"
-        return p.exists() and torch.load(p, map_location="cpu", weights_only=True)["epoch"] >= cfg.gan_epochs
-    if all(complete(v) for v in variants): return {v: load_harmogan(folder / f"{v}.pt", cfg) for v in variants}
-    return train_harmogan(units_fn(), cfg, folder, variants, seed=seed, device=device, progress=progress)
+        ck = read_checkpoint(p) if p.exists() else None
+        if ck is None or ck["epoch"] < cfg.gan_epochs:
+            return train_harmogan(units_fn(), cfg, folder, variants, seed=seed, device=device, progress=progress)
+        cks[v] = ck
+    return {v: load_weights(HarmoGAN(cfg), folder / f"{v}.pt", checkpoint=ck) for v, ck in cks.items()}
 
 # %% ../../nbs/31_models_harmogan.ipynb #c066
 @torch.no_grad()
