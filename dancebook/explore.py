@@ -5,14 +5,13 @@
 # %% ../nbs/81_explore.ipynb #c002
 from __future__ import annotations
 import functools, hashlib, io, tempfile
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
-from scipy.ndimage import gaussian_filter1d
 import ipywidgets as widgets
 from IPython.display import display
 
@@ -20,47 +19,18 @@ from .core import ConfigError, DancebookError
 from .skeleton import get_skeleton
 from .audio import Beats, audio_beats, onset_envelope
 from .motion import velocity_sum, visual_beats, sd_beats
-from .data.core import DanceClip, crop
+from .data.core import DanceClip, crop, PERTURBATIONS, time_map, perturb
 from .data.synth import GENRES, synth_clip
 from .metrics.harmony import salient_beats, align_beats, harmony_of_beats
 from .metrics.beats import music_beats, beat_align_score, kinematic_beats
 from .render import project, render_stick, render_avatar, write_clip_video
 
 # %% auto #0
-__all__ = ['PERTURBATIONS', 'VISUAL_METHODS', 'time_map', 'perturb', 'visual_beats_by', 'AudioSide', 'audio_side',
-           'HarmonyAnalysis', 'analyse_harmony', 'harmony_view', 'HarmonyExplorer']
+__all__ = ['VISUAL_METHODS', 'visual_beats_by', 'AudioSide', 'audio_side', 'HarmonyAnalysis', 'analyse_harmony', 'harmony_view',
+           'HarmonyExplorer', 'PERTURBATIONS', 'time_map', 'perturb']
 
-# %% ../nbs/81_explore.ipynb #c006
-PERTURBATIONS = ("none", "shift", "warp", "permute")
-
-def time_map(n_frames: int, fps: float, kind: str = "none", amount: float = 0.0, seed: int = 0) -> np.ndarray:
-    "The source frame `(T,)` (fractional) of each output frame under perturbation `kind` of `amount` seconds."
-    if kind not in PERTURBATIONS: raise ConfigError(f"perturbation must be one of {PERTURBATIONS}, got {kind!r}")
-    t = np.arange(n_frames, dtype=float)
-    if kind == "shift": return np.clip(t - amount * fps, 0, n_frames - 1)
-    rng = np.random.default_rng(seed)
-    if kind == "warp":
-        d = gaussian_filter1d(rng.standard_normal(n_frames), fps, mode="nearest")
-        d *= abs(amount) * fps / max(np.abs(d).max(), 1e-12)
-        return np.clip(np.maximum.accumulate(t + d), 0, n_frames - 1)
-    if kind == "permute":
-        if not amount > 0: raise ConfigError(f"permute needs a segment length amount > 0 seconds, got {amount}")
-        segs = np.array_split(t, np.arange(max(1, round(amount * fps)), n_frames, max(1, round(amount * fps))))
-        return np.concatenate([segs[k] for k in rng.permutation(len(segs))])
-    return t
-
-# %% ../nbs/81_explore.ipynb #c009
-def perturb(clip: DanceClip, kind: str = "none", amount: float = 0.0, seed: int = 0) -> DanceClip:
-    "`clip` with its dance re-timed by perturbation `kind` (`PERTURBATIONS`) of `amount` seconds; music unchanged."
-    if kind == "none": return clip
-    idx = time_map(clip.n_frames, clip.fps, kind, amount, seed)
-    lo = np.floor(idx).astype(int); hi = np.minimum(lo + 1, clip.n_frames - 1); w = (idx - lo)[:, None, None]
-    lerp = lambda x: None if x is None else ((1 - w) * x[lo] + w * x[hi]).astype(np.float32)
-    near = np.round(idx).astype(int)
-    return replace(clip, motion=lerp(clip.motion), keypoints2d=lerp(clip.keypoints2d),
-                   frames=None if clip.frames is None else clip.frames[near],
-                   source=f"{clip.source}|{kind}={amount:g}" + (f"@{seed}" if kind != "shift" else ""),
-                   meta={**clip.meta, "perturbation": dict(kind=kind, amount=amount, seed=seed)})
+# %% ../nbs/81_explore.ipynb #c005a
+_all_ = ["PERTURBATIONS", "time_map", "perturb"]
 
 # %% ../nbs/81_explore.ipynb #c012
 VISUAL_METHODS = ("extrema", "sd", "minima")

@@ -7,7 +7,8 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from dancebook.data.synth import synth_clip
-from dancebook.explore import HarmonyExplorer, analyse_harmony, harmony_view, perturb, time_map
+from dancebook.data.core import perturb, time_map
+from dancebook.explore import HarmonyExplorer, analyse_harmony, harmony_view
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 
@@ -29,6 +30,12 @@ def test_perturbed_clip_keeps_music_and_frames():
     p = perturb(c, "permute", 0.5, seed=2)
     assert p.audio is c.audio and p.frames.shape == c.frames.shape and p.keypoints2d.shape == c.keypoints2d.shape
     assert not np.allclose(p.motion, c.motion) and "permute=0.5@2" in p.source
+
+
+def test_explore_still_exports_the_perturbations():
+    "perturb and time_map moved to dancebook.data.core; dancebook.explore re-exports them."
+    import dancebook.explore as ex
+    assert ex.perturb is perturb and ex.time_map is time_map and {"perturb", "time_map", "PERTURBATIONS"} <= set(ex.__all__)
 
 
 def test_explorer_driven_like_a_student():
