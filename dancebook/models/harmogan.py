@@ -25,12 +25,13 @@ from ..nn import DenseBlock, dense_stack, GRUStack, GaussianNoise
 from ..train import Learner, load_weights, read_checkpoint, standard_cbs
 
 # %% auto #0
-__all__ = ['DWM_GENRES', 'VARIANTS', 'PAPER_RESULTS', 'HarmoGANConfig', 'harmogan_config', 'motion21', 'to_dwm23', 'toy_clip',
-           'clip_features', 'audio_track', 'unit_local', 'visual_input', 'MeterUnits', 'make_units', 'harmogan_corpus',
-           'Generator', 'CrossModalD', 'SpatioTemporalD', 'kl_pose_loss', 'mse_pose_loss', 'PoseFeatureNet',
-           'feature_loss', 'fit_pose_features', 'velocity_sum', 'soft_visual_beats', 'soft_harmony', 'harmony_loss',
-           'd_loss', 'g_adv_loss', 'HarmoGAN', 'pose_loss', 'weighted', 'pretrain_step', 'gan_step', 'StepFactors',
-           'harmogan_learner', 'train_harmogan', 'load_harmogan', 'load_or_train', 'predict_units', 'generate']
+__all__ = ['DWM_GENRES', 'VARIANTS', 'pretrain_step', 'PAPER_RESULTS', 'HarmoGANConfig', 'harmogan_config', 'motion21',
+           'to_dwm23', 'toy_clip', 'clip_features', 'audio_track', 'unit_local', 'visual_input', 'MeterUnits',
+           'make_units', 'harmogan_corpus', 'Generator', 'CrossModalD', 'SpatioTemporalD', 'kl_pose_loss',
+           'mse_pose_loss', 'PoseFeatureNet', 'feature_loss', 'fit_pose_features', 'velocity_sum', 'soft_visual_beats',
+           'soft_harmony', 'harmony_loss', 'd_loss', 'g_adv_loss', 'HarmoGAN', 'pose_loss', 'weighted', 'gan_step',
+           'StepFactors', 'harmogan_learner', 'train_harmogan', 'load_harmogan', 'load_or_train', 'predict_units',
+           'generate']
 
 # %% ../../nbs/31_models_harmogan.ipynb #c006
 @dataclass(frozen=True)
@@ -388,15 +389,6 @@ def weighted(terms: dict, cfg: HarmoGANConfig) -> torch.Tensor:
 # %% ../../nbs/31_models_harmogan.ipynb #c052
 VARIANTS = {"pose": (False, False), "gan": (True, False), "full": (True, True)}
 
-def pretrain_step(learn: Learner, batch: dict) -> dict:
-    "Stage-1 step: generator pose loss (eqs. 13-15) on optimiser 0."
-    m = learn.model
-    with learn.autocast():
-        terms = pose_loss(m, batch, *learn.net("gen")(batch["mfcc"], batch["xv"]))
-        loss = weighted(terms, m.cfg)
-    learn.backward_step(loss, 0)
-    return {"loss": loss, **terms}
-
 def gan_step(variant: str = "full"):
     "Stage-2 step of `variant` ('pose', 'gan' or 'full'): discriminators on optimiser 1, generator on optimiser 0."
     if variant not in VARIANTS: raise ConfigError(f"unknown HarmoGAN variant {variant!r}; choose one of {sorted(VARIANTS)}")
@@ -420,6 +412,8 @@ def gan_step(variant: str = "full"):
         learn.backward_step(loss, 0)
         return {"loss": loss, **out, **terms}
     return step
+
+pretrain_step = gan_step("pose")   # stage 1 is the 'pose' variant's step: the generator's pose loss (eqs. 13-15) on optimiser 0
 
 # %% ../../nbs/31_models_harmogan.ipynb #c054
 class StepFactors:
