@@ -289,6 +289,10 @@ def _study_answers(df: pd.DataFrame, study: Study, question: str) -> pd.DataFram
     if unknown := set(shown.explode()) - set(study.items): raise DataError(f"answers name item(s) not in study {study.name!r}: {sorted(unknown)[:5]}")
     return a.assign(items=shown)
 
+def _systems(study: Study) -> dict:
+    "The system of each item id of `study`."
+    return {i: it.system for i, it in study.items.items()}
+
 def metric_agreement(df: pd.DataFrame, study: Study, metric, higher_is_better: bool = True, level: float = 0.95) -> pd.DataFrame:
     "Share of ab answers where `metric`'s top item is the chosen one, per rater and pooled (`all`), with Wilson CIs."
     a, v = _study_answers(df, study, "ab"), item_values(study, metric)
@@ -306,7 +310,7 @@ def metric_agreement(df: pd.DataFrame, study: Study, metric, higher_is_better: b
 def win_rates(df: pd.DataFrame, study: Study, level: float = 0.95) -> pd.DataFrame:
     "Win rate of each system against each other system and against `any`, with Wilson CIs, from ab answers."
     a = _study_answers(df, study, "ab")
-    sys_of = {i: it.system for i, it in study.items.items()}
+    sys_of = _systems(study)
     rows = []
     for its, ans in zip(a["items"], a.answer):
         w = sys_of[ans]
@@ -319,13 +323,15 @@ def win_rates(df: pd.DataFrame, study: Study, level: float = 0.95) -> pd.DataFra
     return _rates(r.groupby(["system", "opponent"]), "won", level).rename(columns={"k": "wins"})
 
 # %% ../nbs/80_study.ipynb #c031
+def _mos_answers(df: pd.DataFrame, study: Study) -> pd.DataFrame:
+    "The mos answers of `study` with their numeric `score`, the `item` scored and its `system`."
+    a = _study_answers(df, study, "mos"); item = a["items"].str[0]
+    return a.assign(score=pd.to_numeric(a.answer), item=item, system=item.map(_systems(study)))
+
 def mos(df: pd.DataFrame, study: Study, by: str = "system", level: float = 0.95) -> pd.DataFrame:
     "Mean opinion score per system (`by='system'`), item or rater, with sd, n and a t confidence interval."
     if by not in ("system", "item", "rater"): raise ConfigError(f"by must be 'system', 'item' or 'rater', got {by!r}")
-    a = _study_answers(df, study, "mos")
-    a = a.assign(score=pd.to_numeric(a.answer), item=a["items"].str[0])
-    a["system"] = a.item.map({i: it.system for i, it in study.items.items()})
-    out = a.groupby(by).score.agg(n="size", mean="mean", sd="std")
+    out = _mos_answers(df, study).groupby(by).score.agg(n="size", mean="mean", sd="std")
     half = stats.t.ppf(0.5 + level / 2, np.maximum(out.n - 1, 1)) * out.sd / np.sqrt(out.n)
     return out.assign(lo=out["mean"] - half, hi=out["mean"] + half)
 
@@ -338,9 +344,7 @@ def plot_study(df: pd.DataFrame, study: Study, metric=None, level: float = 0.95)
         sns.barplot(m, x="system", y="mean", ax=a1, color="C0")
         a1.errorbar(range(len(m)), m["mean"], yerr=[m["mean"] - m.lo, m.hi - m["mean"]], fmt="none", color="k", capsize=4)
         a1.set(ylim=(min(study.scale), max(study.scale)), ylabel=f"MOS ({level:.0%} CI)", title="Mean opinion score")
-        a = _study_answers(df, study, "mos")
-        a = a.assign(score=pd.to_numeric(a.answer), system=a["items"].str[0].map({i: it.system for i, it in study.items.items()}))
-        sns.countplot(a, x="score", hue="system", order=list(study.scale), ax=a2)
+        sns.countplot(_mos_answers(df, study), x="score", hue="system", order=list(study.scale), ax=a2)
         if study.labels: a2.set_xticks(range(len(study.scale)), study.labels)
         a2.set_title("Scores given")
     else:
