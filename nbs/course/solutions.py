@@ -40,8 +40,9 @@ def solve_motion():
 def check_motion(answer):
     from dancebook.motion import visual_beats
     c = _clip()
-    ratio = len(visual_beats(c.motion, c.fps)) / len(c.beats)
-    print(f"{len(visual_beats(c.motion, c.fps))} visual beats for {len(c.beats)} musical beats: {ratio:.2f} per beat")
+    n = len(visual_beats(c.motion, c.fps))
+    ratio = n / len(c.beats)
+    print(f"{n} visual beats for {len(c.beats)} musical beats: {ratio:.2f} per beat")
     return isinstance(answer, (int, float)) and abs(answer - ratio) < 0.5
 
 
