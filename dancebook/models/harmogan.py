@@ -20,6 +20,7 @@ from ..skeleton import convert_motion
 from ..motion import body_size
 from ..data.core import DanceClip
 from ..data.io import resample_motion
+from ..data import dwm
 from ..audio import audio_beats, audio_features, beat_strength, segment_meters, meter_units
 from ..nn import DenseBlock, dense_stack, GRUStack, GaussianNoise
 from ..train import Learner, load_weights, read_checkpoint, standard_cbs
@@ -174,10 +175,9 @@ def visual_input(pose: torch.Tensor, given: torch.Tensor) -> torch.Tensor:
 # %% ../../nbs/31_models_harmogan.ipynb #c020
 class MeterUnits(Dataset):
     "Meter units as dicts of tensors: mfcc `(L, n_mfcc)`, xv `(L, 64)`, pose `(L, 21, 3)`, given `(L,)`, abeat `(L,)`."
-    def __init__(self, mfcc, pose, given, abeat, clip_index=None):
+    def __init__(self, mfcc, pose, given, abeat):
         self.mfcc, self.pose, self.given, self.abeat = (torch.as_tensor(np.asarray(a), dtype=torch.float32)
                                                         for a in (mfcc, pose, given, abeat))
-        self.clip_index = np.asarray(clip_index if clip_index is not None else np.zeros(len(self.pose)), int)
 
     def __len__(self): return len(self.pose)
     def __getitem__(self, i):
@@ -187,19 +187,19 @@ class MeterUnits(Dataset):
 def make_units(clips: list[DanceClip], cfg: HarmoGANConfig) -> MeterUnits:
     "Cut clips into meter units (unit-local poses) at `cfg.fps`; at most `cfg.max_units`."
     if not clips: raise DataError("no clips to cut into meter units")
-    L, out = cfg.unit_frames, {k: [] for k in ("mfcc", "pose", "given", "abeat", "clip")}
-    for ci, c in enumerate(clips):
+    L, out = cfg.unit_frames, {k: [] for k in ("mfcc", "pose", "given", "abeat")}
+    for c in clips:
         f = clip_features(c, cfg)
         for s, g in f["units"]:
             given = np.zeros(L, np.float32); given[:g] = 1
             out["mfcc"].append(f["mfcc"][s:s + L]); out["pose"].append(unit_local(f["motion"][s:s + L])[0])
-            out["given"].append(given); out["abeat"].append(f["abeat"][s:s + L]); out["clip"].append(ci)
+            out["given"].append(given); out["abeat"].append(f["abeat"][s:s + L])
     if not out["pose"]: raise DataError(f"none of the {len(clips)} clips is long enough for a {cfg.unit_seconds}s meter unit")
     n = len(out["pose"]) if cfg.max_units is None else min(cfg.max_units, len(out["pose"]))
-    return MeterUnits(*(np.stack(out[k][:n]) for k in ("mfcc", "pose", "given", "abeat")), out["clip"][:n])
+    return MeterUnits(*(np.stack(out[k][:n]) for k in ("mfcc", "pose", "given", "abeat")))
 
 # %% ../../nbs/31_models_harmogan.ipynb #c023
-DWM_GENRES = ("chacha", "rumba", "tango", "waltz")
+DWM_GENRES = tuple(dwm.DWM_GENRES.values())   # ("chacha", "rumba", "tango", "waltz"), Dance with Melody's genres
 
 def harmogan_corpus(dataset: str = "auto", split: str = "train", fps: float = 15.0, data_dir=None, clips_per_genre: int = 2,
                     seconds: float = 12.0, seed: int = 0, max_clips: int | None = None) -> tuple[str, list[DanceClip]]:
@@ -210,8 +210,7 @@ def harmogan_corpus(dataset: str = "auto", split: str = "train", fps: float = 15
     root = find_dataset("dance_with_melody", data_dir)
     if dataset == "auto": dataset = "dwm" if root is not None else "synth"
     if dataset == "dwm":
-        from dancebook.data.dwm import load_dwm
-        clips = list(load_dwm(root, split=split, fps=fps))
+        clips = list(dwm.load_dwm(root, split=split, fps=fps))
     else:
         from dancebook.data.synth import synth_corpus
         n = clips_per_genre if split == "train" else max(1, clips_per_genre // 4)
