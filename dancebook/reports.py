@@ -9,9 +9,6 @@ from dataclasses import dataclass, asdict
 from datetime import datetime, timezone
 from pathlib import Path
 
-import nbformat
-from nbconvert import HTMLExporter
-
 from .core import ConfigError, project_root, resolve_data_dir, resolve_preset_name, save_json
 
 # %% auto #0
@@ -42,6 +39,8 @@ class Report:
 
 def notebook_html(nb_path: str | Path, html_path: str | Path) -> Path:
     "Convert an executed notebook to self-contained HTML (images embedded)."
+    import nbformat                          # imported here: they take seconds, and `dancebook info` needs neither
+    from nbconvert import HTMLExporter
     nb = nbformat.read(str(nb_path), as_version=4)
     body, _ = HTMLExporter(embed_images=True).from_notebook_node(nb)
     Path(html_path).write_text(body, encoding="utf-8")
