@@ -205,12 +205,10 @@ def harmogan_corpus(dataset: str = "auto", split: str = "train", fps: float = 15
                     seconds: float = 12.0, seed: int = 0, max_clips: int | None = None) -> tuple[str, list[DanceClip]]:
     "`(name, clips)` of `split` ('train' or 'test') of `dataset` ('auto', 'dwm' or 'synth'); 'auto' prefers DWM."
     from dancebook.core import find_dataset
-    if dataset not in ("auto", "dwm", "synth"): raise ConfigError(f"dataset must be 'auto', 'dwm' or 'synth', got {dataset!r}")
     if split not in ("train", "test"): raise ConfigError(f"split must be 'train' or 'test', got {split!r}")
-    root = find_dataset("dance_with_melody", data_dir)
-    if dataset == "auto": dataset = "dwm" if root is not None else "synth"
+    dataset = dwm.dance_dataset(dataset, data_dir)
     if dataset == "dwm":
-        clips = list(dwm.load_dwm(root, split=split, fps=fps))
+        clips = list(dwm.load_dwm(find_dataset("dance_with_melody", data_dir), split=split, fps=fps))
     else:
         from dancebook.data.synth import synth_corpus
         n = clips_per_genre if split == "train" else max(1, clips_per_genre // 4)
