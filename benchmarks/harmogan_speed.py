@@ -11,7 +11,7 @@ import torch
 from dancebook.core import seed_everything
 from dancebook.models.harmogan import (HarmoGAN, harmogan_config, harmogan_corpus, harmogan_learner, make_units, generate,
                                        toy_clip, motion21)
-from dancebook.nn import n_params
+from dancebook.nn.blocks import n_params
 
 
 def main():

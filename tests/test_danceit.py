@@ -9,7 +9,7 @@ from hypothesis import given, settings, strategies as st, HealthCheck
 
 from dancebook.core import ConfigError, DataError
 from dancebook.data.core import DanceClip
-from dancebook.gcn import skeleton_adjacency
+from dancebook.nn.graph import skeleton_adjacency
 from dancebook.skeleton import Skeleton, DWM23
 from dancebook.train import Learner
 from dancebook.models.danceit import (

@@ -14,7 +14,7 @@ from dancebook.models.harmogan import (HarmoGAN, MeterUnits, generate, harmogan_
                                        make_units, motion21, soft_harmony, soft_visual_beats, toy_clip, velocity_sum,
                                        train_harmogan, HarmoGANConfig)
 from dancebook.motion import visual_beats
-from dancebook.nn import n_params
+from dancebook.nn.blocks import n_params
 from dancebook.train import CheckpointCB, StopAfter
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"

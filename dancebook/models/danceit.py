@@ -21,8 +21,9 @@ from ..motion import project_2d, velocity_sum
 from ..core import find_dataset
 from ..data.core import DanceClip, crop
 from ..render import render_avatar
-from ..gcn import skeleton_adjacency, STGCNBlock
-from ..imagegen import UNetGenerator, PatchDiscriminator, lsgan_d_loss, lsgan_g_loss, feature_matching_loss
+from ..nn.graph import skeleton_adjacency, STGCNBlock
+from ..nn.image import UNetGenerator, PatchDiscriminator
+from ..nn.gan import discriminator_loss, generator_loss, feature_matching_loss
 from ..train import Learner, load_weights, standard_cbs
 
 # %% auto #0
@@ -528,12 +529,12 @@ class PoseGAN(nn.Module):
 
 def cgan_update(learn, D, cond, fake, real, cfg) -> dict:
     "One D step then one G step of a conditional LSGAN (+ feature matching + L1) given `fake = G(cond)`."
-    d_loss = lsgan_d_loss(D(torch.cat([cond, real], 1)), D(torch.cat([cond, fake.detach()], 1)))
+    d_loss = discriminator_loss(D(torch.cat([cond, real], 1)), D(torch.cat([cond, fake.detach()], 1)), "lsgan")
     learn.backward_step(d_loss, 1)
     out_f, f_fake = D(torch.cat([cond, fake], 1), features=True)
     _, f_real = D(torch.cat([cond, real], 1), features=True)
     l1 = F.l1_loss(fake, real)
-    g_loss = lsgan_g_loss(out_f) + cfg.w_fm * feature_matching_loss(f_real, f_fake) + cfg.w_l1 * l1
+    g_loss = generator_loss(out_f, "lsgan") + cfg.w_fm * feature_matching_loss(f_real, f_fake) + cfg.w_l1 * l1
     learn.backward_step(g_loss, 0)
     return {"g": g_loss, "d": d_loss, "l1": l1}
 

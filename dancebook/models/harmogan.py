@@ -22,7 +22,7 @@ from ..data.core import DanceClip
 from ..data.io import resample_motion
 from ..data import dwm
 from ..audio import audio_beats, audio_features, beat_strength, segment_meters, meter_units
-from ..nn import DenseBlock, dense_stack, GRUStack, GaussianNoise
+from ..nn.blocks import DenseBlock, dense_stack, GRUStack, GaussianNoise
 from ..train import Learner, load_weights, read_checkpoint, standard_cbs
 
 # %% auto #0
