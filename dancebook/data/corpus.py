@@ -5,7 +5,6 @@
 # %% ../../nbs/18_data_corpus.ipynb #k002
 from __future__ import annotations
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Callable
 
 import numpy as np
@@ -17,7 +16,7 @@ from .dwm import DWM_FPS, DWM_GENRES, load_dwm
 from .synth import GENRES, synth_corpus
 
 # %% auto #0
-__all__ = ['SPLITS', 'TEST_SEED_OFFSET', 'CORPORA', 'AUTO_ORDER', 'dwm_corpus', 'synth_split', 'dance_dataset', 'Corpus',
+__all__ = ['SPLITS', 'TEST_SEED_OFFSET', 'CORPORA', 'AUTO_ORDER', 'dwm_clips', 'synth_clips', 'dance_dataset', 'Corpus',
            'load_corpus', 'toy_clip']
 
 # %% ../../nbs/18_data_corpus.ipynb #k005
@@ -31,7 +30,7 @@ def _check_genres(genres, known, dataset: str) -> tuple[str, ...]:
     if bad or not genres: raise ConfigError(f"{dataset} has no genre(s) {bad or genres}; choose from {tuple(known)}")
     return genres
 
-def dwm_corpus(split: str, *, clips_per_genre: int | None = None, clip_seconds: float | None = None, genres=None,
+def dwm_clips(split: str, *, clips_per_genre: int | None = None, clip_seconds: float | None = None, genres=None,
                fps: float | None = None, seed: int = 0, data_dir=None, **kw) -> list[DanceClip]:
     "Dance with Melody's `split` (the release's) at `fps` (None: 25), `genres` only; the generator's sizes are ignored."
     genres = _check_genres(genres, DWM_GENRES.values(), "Dance with Melody")
@@ -39,14 +38,14 @@ def dwm_corpus(split: str, *, clips_per_genre: int | None = None, clip_seconds: 
     if root is None: raise DatasetNotFound("Dance with Melody not found under the data directory; pass data_dir= or set DANCEBOOK_DATA")
     return [c for c in load_dwm(root, split=split, fps=fps or DWM_FPS, **kw) if c.genre in genres]
 
-def synth_split(split: str, *, clips_per_genre: int, clip_seconds: float, genres=None, fps: float | None = None,
+def synth_clips(split: str, *, clips_per_genre: int, clip_seconds: float, genres=None, fps: float | None = None,
                 seed: int = 0, data_dir=None, **kw) -> list[DanceClip]:
     "SynthDance's `split`: `clips_per_genre` training clips per genre, or a quarter as many held-out ones of unseen music."
     genres = _check_genres(genres, GENRES, "SynthDance")
     n, s = (clips_per_genre, seed) if split == "train" else (max(1, clips_per_genre // 4), seed + TEST_SEED_OFFSET)
     return synth_corpus(n, clip_seconds, seed=s, genres=genres, **({} if fps is None else {"fps": fps}), **kw)
 
-CORPORA: dict[str, Callable[..., list[DanceClip]]] = {"dwm": dwm_corpus, "synth": synth_split}
+CORPORA: dict[str, Callable[..., list[DanceClip]]] = {"dwm": dwm_clips, "synth": synth_clips}
 AUTO_ORDER = (("dwm", "dance_with_melody"), ("synth", None))   # 'auto': the first found (folder None: embedded)
 
 # %% ../../nbs/18_data_corpus.ipynb #k008
