@@ -38,18 +38,21 @@ class TrainingError(DancebookError, RuntimeError):
 class Preset:
     "Run sizes shared by every experiment notebook."
     name: str
-    clips_per_genre: int   # synthetic clips generated per genre
+    clips_per_genre: int   # synthetic training clips generated per genre
     clip_seconds: float    # length of each synthetic clip
-    epochs: int            # training epochs (models may scale this)
-    batch_size: int
-    max_steps: int | None  # hard cap on optimiser steps (None: no cap)
+    max_train_clips: int | None   # training clips kept by `load_corpus` (None: all)
+    max_test_clips: int | None    # held-out clips kept by `load_corpus` (None: all)
+    max_clip_seconds: float | None  # longer clips are cut to their first seconds (None: whole clips)
     resolution: int        # rendered video frames are resolution x resolution
     seeds: int             # independent seeds for mean +- sd tables
 
 PRESETS = {
-    "smoke": Preset("smoke", clips_per_genre=2, clip_seconds=6.0, epochs=1, batch_size=8, max_steps=20, resolution=32, seeds=1),
-    "small": Preset("small", clips_per_genre=12, clip_seconds=12.0, epochs=20, batch_size=32, max_steps=None, resolution=64, seeds=3),
-    "paper": Preset("paper", clips_per_genre=100, clip_seconds=30.0, epochs=500, batch_size=64, max_steps=None, resolution=256, seeds=3),
+    "smoke": Preset("smoke", clips_per_genre=2, clip_seconds=6.0, max_train_clips=2, max_test_clips=1, max_clip_seconds=40.0,
+                    resolution=32, seeds=1),
+    "small": Preset("small", clips_per_genre=12, clip_seconds=12.0, max_train_clips=None, max_test_clips=None,
+                    max_clip_seconds=None, resolution=64, seeds=3),
+    "paper": Preset("paper", clips_per_genre=100, clip_seconds=30.0, max_train_clips=None, max_test_clips=None,
+                    max_clip_seconds=None, resolution=256, seeds=3),
 }
 
 def in_test() -> bool:

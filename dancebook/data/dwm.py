@@ -18,7 +18,7 @@ from .cache import FeatureCache
 
 # %% auto #0
 __all__ = ['DWM_FPS', 'DWM_GENRES', 'DWM_SPAN_TOLERANCE', 'parse_dwm_name', 'dwm_span', 'read_dwm_pair', 'save_dwm_pair',
-           'load_dwm_clip', 'dwm_split', 'dwm_pairs', 'load_dwm', 'dance_dataset']
+           'load_dwm_clip', 'dwm_split', 'dwm_pairs', 'load_dwm']
 
 # %% ../../nbs/14_data_dwm.ipynb #c005
 DWM_FPS = 25
@@ -150,10 +150,3 @@ def load_dwm(root: str | Path | None = None, split: str | None = None, fps: floa
         clip.meta["split"] = sides[p.name]
         clips.append(clip)
     return clips
-
-# %% ../../nbs/14_data_dwm.ipynb #c022b
-def dance_dataset(dataset: str = "auto", data_dir=None) -> str:
-    "`'dwm'` or `'synth'` for `dataset`; `'auto'` is Dance with Melody when it is found under the data directory."
-    if dataset not in ("auto", "dwm", "synth"): raise ConfigError(f"dataset must be 'auto', 'dwm' or 'synth', got {dataset!r}")
-    if dataset != "auto": return dataset
-    return "dwm" if find_dataset("dance_with_melody", data_dir) is not None else "synth"

@@ -21,6 +21,7 @@ from ..motion import body_size
 from ..data.core import DanceClip
 from ..data.io import resample_motion
 from ..data import dwm
+from ..data.corpus import dance_dataset
 from ..audio import audio_beats, audio_features, beat_strength, segment_meters, meter_units
 from ..nn.blocks import DenseBlock, dense_stack, GRUStack, GaussianNoise
 from ..train import Learner, load_weights, read_checkpoint, standard_cbs
@@ -206,7 +207,7 @@ def harmogan_corpus(dataset: str = "auto", split: str = "train", fps: float = 15
     "`(name, clips)` of `split` ('train' or 'test') of `dataset` ('auto', 'dwm' or 'synth'); 'auto' prefers DWM."
     from dancebook.core import find_dataset
     if split not in ("train", "test"): raise ConfigError(f"split must be 'train' or 'test', got {split!r}")
-    dataset = dwm.dance_dataset(dataset, data_dir)
+    dataset = dance_dataset(dataset, data_dir)
     if dataset == "dwm":
         clips = list(dwm.load_dwm(find_dataset("dance_with_melody", data_dir), split=split, fps=fps))
     else:
