@@ -15,7 +15,7 @@ import imageio_ffmpeg
 
 from .core import ConfigError, DataError, atomic_write
 from .skeleton import Skeleton, check_motion, get_skeleton
-from .data.core import check_frames
+from .frames import check_frames
 
 # %% auto #0
 __all__ = ['CAMERAS', 'STICK', 'Camera', 'get_camera', 'project', 'AvatarStyle', 'render_avatar', 'render_stick', 'plot_poses',
