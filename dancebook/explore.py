@@ -21,7 +21,7 @@ from .audio import Beats, audio_beats, onset_envelope
 from .motion import velocity_sum, visual_beats, sd_beats
 from .data.core import DanceClip, crop, PERTURBATIONS, time_map, perturb
 from .data.synth import GENRES, synth_clip
-from .metrics.harmony import salient_beats, align_beats, harmony_of_beats
+from .metrics.harmony import HarmonyParams, salient_beats, align_beats, harmony_of_beats
 from .metrics.beats import music_beats, beat_align_score, kinematic_beats
 from .render import project, render_stick, render_avatar, write_clip_video
 
@@ -80,7 +80,7 @@ def analyse_harmony(clip: DanceClip, *, delta: float = 0.25, alpha: float = 0.1,
     sa, sv = salient_beats(a.beats, vb, alpha=alpha, beta=beta)
     sync, partner = align_beats(sa.times, sv.times, delta=delta)
     kw = dict(delta=delta, alpha=alpha, beta=beta)
-    h = harmony_of_beats(a.beats, vb, gamma=gamma, **kw)
+    h = harmony_of_beats(a.beats, vb, HarmonyParams(gamma=gamma, **kw))
     scores = dict(harmony=h["harmony"], hit_rate=h["hit_rate"],
                   **{f"bas_{c}": beat_align_score(clip.motion, a.music_beats[c], clip.fps, convention=c) for c in ("mint", "bailando")},
                   n_audio=len(a.beats), n_visual=len(vb), n_salient_audio=len(sa), n_salient_visual=len(sv), n_sync=int(sync.sum()))

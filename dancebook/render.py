@@ -15,11 +15,11 @@ import imageio_ffmpeg
 
 from .core import ConfigError, DataError, atomic_write
 from .skeleton import Skeleton, check_motion, get_skeleton
-from .data.core import check_frames
+from .frames import check_frames
 
 # %% auto #0
-__all__ = ['CAMERAS', 'STICK', 'Camera', 'get_camera', 'project', 'AvatarStyle', 'render_avatar', 'render_stick', 'plot_poses',
-           'write_clip_video', 'show_video']
+__all__ = ['CAMERAS', 'STICK', 'Camera', 'get_camera', 'project', 'AvatarStyle', 'render_avatar', 'render_stick', 'pose_maps',
+           'plot_poses', 'write_clip_video', 'show_video']
 
 # %% ../nbs/05_render.ipynb #c005
 @dataclass(frozen=True)
@@ -141,6 +141,23 @@ def render_avatar(motion, skeleton, resolution: int = 64, camera: str | Camera =
 def render_stick(motion, skeleton, resolution: int = 64, camera: str | Camera = "front", seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     "Stick-figure frames `(T, res, res, 3)` uint8 on white, and 2D keypoints `(T, J, 2)`."
     return render_avatar(motion, skeleton, resolution, camera, STICK, seed)
+
+# %% ../nbs/05_render.ipynb #c013b
+def _bone_colors(sk: Skeleton) -> list[tuple[int, int, int]]:
+    "One RGB colour per bone: hue by bone index, brighter on the left side."
+    n = len(sk.bones)
+    hsv = np.array([[[int(180 * i / n), 255, 255 if sk.joints[b].startswith("l_") else 170]] for i, (a, b) in enumerate(sk.bones)], np.uint8)
+    return [tuple(int(c) for c in rgb[0]) for rgb in cv2.cvtColor(hsv, cv2.COLOR_HSV2RGB)]
+
+def pose_maps(kp, skeleton: str | Skeleton, resolution: int, thickness: int | None = None) -> np.ndarray:
+    "Stick-figure condition maps `(T, res, res, 3)` uint8 of keypoints `(T, J, 2)` in pixels."
+    sk = get_skeleton(skeleton); kp = check_motion(kp, sk, dims=(2,), what="keypoints")
+    th = thickness or max(1, resolution // 48)
+    cols, P = _bone_colors(sk), np.round(kp * 4).astype(np.int32)
+    out = np.zeros((len(kp), resolution, resolution, 3), np.uint8)
+    for t in range(len(kp)):
+        for (a, b), c in zip(sk.bones, cols): cv2.line(out[t], tuple(P[t, a]), tuple(P[t, b]), c, th, cv2.LINE_AA, 2)
+    return out
 
 # %% ../nbs/05_render.ipynb #c015
 def plot_poses(motion, skeleton, frames=None, ax=None, camera: str | Camera = "front", color="k", spacing: float = 1.1):

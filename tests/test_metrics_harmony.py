@@ -6,7 +6,7 @@ from hypothesis import given, settings, strategies as st
 
 from dancebook.audio import Beats, audio_beats, beat_strength, segment_meters, meter_units
 from dancebook.motion import visual_beats, velocity_sum
-from dancebook.metrics.harmony import (harmony_score, hit_rate, align_beats, audio_saliency_mask,
+from dancebook.metrics.harmony import (HarmonyParams, harmony_score, hit_rate, align_beats, audio_saliency_mask,
                                        visual_saliency_mask, harmony_metrics, chance_hit_rate, salient_beats)
 from dancebook.core import ConfigError, DataError
 
@@ -30,14 +30,14 @@ def test_coinciding_beats_score_one():
 def test_beats_farther_than_delta_score_zero():
     a = beats([1, 2, 3]); v = alternating([1.3, 2.3, 3.3])
     assert harmony_score(a, v) == 0.0 and hit_rate(a, v) == 0.0
-    assert harmony_score(a, v, delta=0.31) == pytest.approx(1.0)
+    assert harmony_score(a, v, HarmonyParams(delta=0.31)) == pytest.approx(1.0)
 
 def test_f_score_by_hand():
     # 2 of 4 audio beats matched (weight none), 2 salient visual beats: Ha = 1/2, Hv = 1;
     # H = 5 * 1/2 * 1 / (4 * 1 + 1/2) = 5/9
     a = beats([1, 2, 3, 4]); v = alternating([1.1, 2.1])
-    assert harmony_score(a, v, weight="none") == pytest.approx(5 / 9)
-    assert harmony_score(a, v, weight="none", favor="visual") == pytest.approx(5 * 0.5 / (4 * 0.5 + 1))
+    assert harmony_score(a, v, HarmonyParams(weight="none")) == pytest.approx(5 / 9)
+    assert harmony_score(a, v, HarmonyParams(weight="none", favor="visual")) == pytest.approx(5 * 0.5 / (4 * 0.5 + 1))
     assert hit_rate(a, v) == 0.5
 
 def test_saliency_weighting_by_hand():
@@ -65,7 +65,7 @@ def test_chance_hit_rate_by_hand():
 
 def test_bad_parameters_raise():
     with pytest.raises(ConfigError, match="window"): align_beats([1], [1], window="both")
-    with pytest.raises(ConfigError, match="weight"): harmony_score(beats([1]), alternating([1]), weight="x")
+    with pytest.raises(ConfigError, match="weight"): HarmonyParams(weight="x")
     with pytest.raises(DataError, match="same length"): harmony_score(Beats(np.ones(2), np.ones(3)), alternating([1]))
 
 def test_meter_pipeline():
@@ -93,9 +93,9 @@ params = st.fixed_dictionaries({"delta": st.floats(0, 1), "alpha": st.floats(0, 
 @given(beat_sets(), params)
 def test_harmony_in_range(ab, kw):
     a, v = ab
-    h = harmony_score(a, v, **kw)
+    h = harmony_score(a, v, HarmonyParams(**kw))
     assert 0.0 <= h <= 1.0 + 1e-12
-    r = hit_rate(a, v, delta=kw["delta"], alpha=kw["alpha"], beta=kw["beta"])
+    r = hit_rate(a, v, HarmonyParams(delta=kw["delta"], alpha=kw["alpha"], beta=kw["beta"]))
     assert 0.0 <= r <= 1.0
 
 @settings(max_examples=100, deadline=None)
@@ -164,11 +164,11 @@ def synth_scores():
                 c = synth_clip(g, 10.0, seed=seed, sync=sync, fps=30.0)
                 a, v = audio_beats(c.audio, c.sr), visual_beats(c.motion, c.fps)
                 tv = salient_beats(a, v)[1].times
-                rows.append((harmony_score(a, v), harmony_score(a, v, delta=0.1),
+                rows.append((harmony_score(a, v), harmony_score(a, v, HarmonyParams(delta=0.1)),
                              beat_align_score(c.motion, c.beats, c.fps, convention="mint"),
                              beat_align_score(c.motion, c.beats, c.fps, convention="bailando"),
                              hit_rate(a, v), chance_hit_rate(tv, (0, c.duration)),
-                             hit_rate(a, v, delta=0.1), chance_hit_rate(tv, (0, c.duration), delta=0.1)))
+                             hit_rate(a, v, HarmonyParams(delta=0.1)), chance_hit_rate(tv, (0, c.duration), delta=0.1)))
         out[sync] = np.array(rows)
     return out
 

@@ -13,7 +13,8 @@ import numpy as np
 from ..core import DataError, DatasetNotFound, find_dataset
 from ..skeleton import check_motion, COCO17
 from .core import DanceClip
-from .io import check_file, load_audio, resample_motion, Clips
+from .io import check_file, load_audio, Clips
+from ..motion import resample_motion
 
 # %% auto #0
 __all__ = ['AIST_FPS', 'AIST_GENRES', 'AIST_SITUATIONS', 'SAFE_PICKLE_GLOBALS', 'parse_aist_name', 'SafeUnpickler',

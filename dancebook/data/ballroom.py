@@ -15,7 +15,7 @@ from .io import check_file, load_audio, Clips
 from ..audio import check_audio
 
 # %% auto #0
-__all__ = ['BALLROOM_GENRES', 'MusicClip', 'read_beats', 'beat_summary', 'ballroom_genre', 'load_ballroom']
+__all__ = ['BALLROOM_FOLDER_GENRES', 'MusicClip', 'read_beats', 'beat_summary', 'ballroom_genre', 'load_ballroom']
 
 # %% ../../nbs/16_data_ballroom.ipynb #c005
 @dataclass
@@ -70,13 +70,13 @@ def beat_summary(times: np.ndarray, pos: np.ndarray) -> dict:
     return {"downbeats": times[pos == 1], "meter": int(pos.max()), "tempo": tempo}
 
 # %% ../../nbs/16_data_ballroom.ipynb #c011
-BALLROOM_GENRES = {"chachacha": "chacha", "jive": "jive", "quickstep": "quickstep", "samba": "samba", "tango": "tango",
+BALLROOM_FOLDER_GENRES = {"chachacha": "chacha", "jive": "jive", "quickstep": "quickstep", "samba": "samba", "tango": "tango",
                    "viennesewaltz": "viennese_waltz", "waltz": "waltz"}
 
 def ballroom_genre(folder: str) -> str:
     "Ballroom folder name -> dancebook genre (`'Rumba-Misc'` -> `'rumba'`)."
     f = folder.lower()
-    return "rumba" if f.startswith("rumba") else BALLROOM_GENRES.get(f, f)
+    return "rumba" if f.startswith("rumba") else BALLROOM_FOLDER_GENRES.get(f, f)
 
 def load_ballroom(root: str | Path | None = None, sr: int | None = None) -> Clips:
     "Every annotated Ballroom track that has its audio, as a `MusicClip`; the rest are in `.skipped`."

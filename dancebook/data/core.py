@@ -11,20 +11,12 @@ from scipy.ndimage import gaussian_filter1d
 from ..core import DataError, ConfigError
 from ..skeleton import check_motion, get_skeleton
 from ..audio import check_audio
+from ..frames import check_frames
 
 # %% auto #0
-__all__ = ['PERTURBATIONS', 'check_frames', 'check_keypoints2d', 'as_times', 'DanceClip', 'crop', 'windows', 'time_map',
-           'perturb']
+__all__ = ['PERTURBATIONS', 'check_keypoints2d', 'as_times', 'DanceClip', 'crop', 'windows', 'time_map', 'perturb']
 
 # %% ../../nbs/10_data_core.ipynb #c003b
-def check_frames(frames, n: int | None = None, where: str = "") -> np.ndarray:
-    "`frames` as an array if uint8 `(T, H, W, 3)` with `T > 0` (and `T == n` when given); else `DataError`."
-    f = np.asarray(frames)
-    if f.ndim != 4 or f.shape[-1] != 3 or f.dtype != np.uint8 or not len(f) or (n is not None and len(f) != n):
-        shape = "T, H, W, 3) with T > 0" if n is None else f"T={n}, H, W, 3)"
-        raise DataError(f"frames must be uint8 ({shape}, got {f.dtype} {f.shape}{where}")
-    return f
-
 def check_keypoints2d(keypoints, n: int, of: str = "motion", where: str = "") -> np.ndarray:
     "Keypoints `(T, J, 2)` as float32 if they have the `n` frames of the clip's `of`; else `DataError`."
     k = check_motion(keypoints, dims=(2,), what=f"keypoints2d{where}")
@@ -61,7 +53,7 @@ class DanceClip:
         get_skeleton(self.skeleton)
         self.motion = check_motion(self.motion, self.skeleton, what=f"motion{where}")
         T = len(self.motion)
-        if self.frames is not None: check_frames(self.frames, T, where)
+        if self.frames is not None: check_frames(self.frames, T, f"frames{where}")
         if self.keypoints2d is not None: self.keypoints2d = check_keypoints2d(self.keypoints2d, T, "motion", where)
         self.beats, self.downbeats = as_times(self.beats), as_times(self.downbeats)
 

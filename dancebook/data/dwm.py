@@ -13,7 +13,8 @@ import soundfile as sf
 from ..core import DataError, DatasetNotFound, ConfigError, find_dataset, load_json, save_json
 from ..skeleton import check_motion, DWM23
 from .core import DanceClip
-from .io import check_file, load_audio, resample_motion, Clips
+from .io import check_file, load_audio, Clips
+from ..motion import resample_motion
 from .cache import FeatureCache
 
 # %% auto #0

@@ -11,14 +11,15 @@ from scipy.ndimage import gaussian_filter1d
 from scipy.signal import lfilter
 
 from ..core import ConfigError
-from ..skeleton import SMPL24_PARENTS, convert_motion, get_skeleton
+from ..skeleton import convert_motion, get_skeleton
+from ..motion import SMPL24_DOFS, rest_offsets, forward_kinematics
 from .core import DanceClip
 from ..render import get_camera, render_avatar
 
 # %% auto #0
-__all__ = ['GENRES', 'BALLROOM_GENRES', 'STREET_GENRES', 'MUSIC', 'DRUM_GAIN', 'TIMBRES', 'DOFS', 'DANCE', 'check_genre',
-           'MusicStyle', 'drum_sample', 'note_sample', 'beat_grid', 'synth_music', 'rest_offsets', 'forward_kinematics',
-           'move_keys', 'DanceStyle', 'dance_clock', 'synth_motion', 'synth_clip', 'clip_seed', 'synth_corpus']
+__all__ = ['GENRES', 'BALLROOM_GENRES', 'STREET_GENRES', 'MUSIC', 'DRUM_GAIN', 'TIMBRES', 'DANCE', 'check_genre', 'MusicStyle',
+           'drum_sample', 'note_sample', 'beat_grid', 'synth_music', 'move_keys', 'DanceStyle', 'dance_clock',
+           'synth_motion', 'synth_clip', 'clip_seed', 'synth_corpus']
 
 # %% ../../nbs/13_data_synth.ipynb #c005
 GENRES = ("chacha", "jive", "quickstep", "rumba", "samba", "tango", "waltz", "break", "house", "pop")
@@ -232,50 +233,12 @@ def synth_music(genre: str, seconds: float, sr: int, rng: np.random.Generator) -
     return y, info
 
 # %% ../../nbs/13_data_synth.ipynb #c022
-DOFS = ("x", "z", "yaw", "roll", "pitch", "t_pitch", "t_roll", "t_twist", "l_hip", "r_hip", "l_abd", "r_abd",
-        "l_knee", "r_knee", "l_sh", "r_sh", "l_sh_abd", "r_sh_abd", "l_elb", "r_elb", "nod", "tilt")
-_D = {n: i for i, n in enumerate(DOFS)}
-
-def rest_offsets(height=1.0, legs=1.0, arms=1.0, shoulders=1.0) -> np.ndarray:
-    "SMPL-24 rest offsets from each joint's parent, `(24, 3)` metres (about 1.7 m tall at scale 1)."
-    o = np.array([[0, 0, 0], [.09, -.08, 0], [-.09, -.08, 0], [0, .11, -.01], [0, -.40 * legs, 0], [0, -.40 * legs, 0],
-                  [0, .13, 0], [0, -.40 * legs, 0], [0, -.40 * legs, 0], [0, .06, .02], [0, -.05, .12], [0, -.05, .12],
-                  [0, .21, -.02], [.07 * shoulders, .12, 0], [-.07 * shoulders, .12, 0], [0, .12, .04],
-                  [.11 * shoulders, .02, 0], [-.11 * shoulders, .02, 0], [0, -.27 * arms, 0], [0, -.27 * arms, 0],
-                  [0, -.25 * arms, 0], [0, -.25 * arms, 0], [0, -.08 * arms, 0], [0, -.08 * arms, 0]], np.float64)
-    return o * height
-
-def _rot(axis: int, a: np.ndarray) -> np.ndarray:
-    "Rotations by angles `a` (T,) about axis 0/1/2, `(T, 3, 3)`."
-    c, s = np.cos(a), np.sin(a); R = np.zeros((len(a), 3, 3)); i, j = [(1, 2), (2, 0), (0, 1)][axis]
-    R[:, axis, axis] = 1; R[:, i, i] = c; R[:, j, j] = c; R[:, i, j] = -s; R[:, j, i] = s
-    return R
-
-def forward_kinematics(dofs: np.ndarray, offsets: np.ndarray) -> np.ndarray:
-    "Joint positions `(T, 24, 3)` of SMPL-24 from `dofs` `(T, len(DOFS))` and rest `offsets` `(24, 3)`."
-    q = {n: dofs[:, i] for n, i in _D.items()}; T = len(dofs)
-    L = np.broadcast_to(np.eye(3), (T, 24, 3, 3)).copy()
-    L[:, 0] = _rot(1, q["yaw"]) @ _rot(2, q["roll"]) @ _rot(0, q["pitch"])
-    for j in (3, 6, 9): L[:, j] = _rot(0, q["t_pitch"] / 3) @ _rot(2, q["t_roll"] / 3) @ _rot(1, q["t_twist"] / 3)
-    for s, hip, knee, sh, elb, sign in (("l", 1, 4, 16, 18, 1), ("r", 2, 5, 17, 19, -1)):
-        L[:, hip] = _rot(2, sign * q[f"{s}_abd"]) @ _rot(0, -q[f"{s}_hip"])
-        L[:, knee] = _rot(0, q[f"{s}_knee"])
-        L[:, sh] = _rot(2, sign * q[f"{s}_sh_abd"]) @ _rot(0, -q[f"{s}_sh"])
-        L[:, elb] = _rot(0, -q[f"{s}_elb"])
-    L[:, 15] = _rot(0, q["nod"]) @ _rot(2, q["tilt"])
-    R = np.empty_like(L); X = np.zeros((T, 24, 3))
-    R[:, 0] = L[:, 0]; X[:, 0] = np.stack([q["x"], np.zeros(T), q["z"]], -1)
-    for j in range(1, 24):
-        pj = SMPL24_PARENTS[j]
-        R[:, j] = R[:, pj] @ L[:, j]
-        X[:, j] = X[:, pj] + R[:, pj] @ offsets[j]
-    X[..., 1] -= X[:, [7, 8, 10, 11], 1].min(1, keepdims=True)   # feet on the floor
-    return X
+_D = {n: i for i, n in enumerate(SMPL24_DOFS)}
 
 # %% ../../nbs/13_data_synth.ipynb #c025
 def _pose(**kw) -> np.ndarray:
     "A DOF vector with the named entries set."
-    v = np.zeros(len(DOFS))
+    v = np.zeros(len(SMPL24_DOFS))
     for k, x in kw.items(): v[_D[k]] = x
     return v
 
@@ -283,7 +246,7 @@ def _alt(n, rng): return np.where(np.arange(n) % 2 == 0, 1, -1) * rng.choice([-1
 
 def _side_steps(n, a, rng, width=0.12):
     "Weight shifts side to side, one per beat: `(n, D)` keys and `(n, 2)` lifts."
-    side = _alt(n, rng); keys = np.zeros((n, len(DOFS)))
+    side = _alt(n, rng); keys = np.zeros((n, len(SMPL24_DOFS)))
     keys[:, _D["x"]] = side * width * a; keys[:, _D["roll"]] = -side * 0.07 * a
     keys[:, _D["l_knee"]] = np.where(side < 0, 0.45 * a, 0.05); keys[:, _D["r_knee"]] = np.where(side > 0, 0.45 * a, 0.05)
     return keys, np.stack([side > 0, side < 0], -1).astype(float)

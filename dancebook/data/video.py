@@ -12,7 +12,8 @@ import numpy as np
 
 from ..core import DataError, DatasetNotFound
 from ..skeleton import get_skeleton
-from .core import DanceClip, check_frames, check_keypoints2d
+from .core import DanceClip, check_keypoints2d
+from ..frames import check_frames
 from .io import check_file, load_audio, read_video, Clips, _finish_audio
 from ..audio import check_audio
 
@@ -34,7 +35,7 @@ class VideoClip:
 
     def __post_init__(self):
         where = f" in {self.source}" if self.source else ""
-        n = len(check_frames(self.frames, where=where))
+        n = len(check_frames(self.frames, what=f"frames{where}"))
         if not self.fps > 0: raise DataError(f"fps must be positive, got {self.fps}{where}")
         self.audio = check_audio(self.audio, self.sr, what=f"audio{where}")
         if self.keypoints2d is not None: self.keypoints2d = check_keypoints2d(self.keypoints2d, n, "video", where)

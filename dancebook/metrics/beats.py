@@ -13,16 +13,16 @@ from ..audio import check_audio, audio_beats
 from ..motion import as_motion, velocity_sum, local_extrema
 
 # %% auto #0
-__all__ = ['REF_FPS', 'kinematic_envelope', 'kinematic_beats', 'beat_distance_score', 'beat_align_score', 'music_beats',
+__all__ = ['BAS_REF_FPS', 'kinematic_envelope', 'kinematic_beats', 'beat_distance_score', 'beat_align_score', 'music_beats',
            'mm_align_2d', 'onset_bins', 'beats_coverage_hit']
 
 # %% ../../nbs/21_metrics_beats.ipynb #c005
-REF_FPS = 60.0
+BAS_REF_FPS = 60.0   # the frame rate at which the BAS reference code (AIST++ / Bailando) counts σ, orders and smoothing
 
 def _frames(value, default60: float, fps: float) -> float:
     "A frame count at `fps`: `value` if given, else the 60 fps reference `default60` rescaled."
     if not fps > 0: raise ConfigError(f"fps must be positive, got {fps}")
-    return float(value) if value is not None else default60 * fps / REF_FPS
+    return float(value) if value is not None else default60 * fps / BAS_REF_FPS
 
 def kinematic_envelope(motion, fps: float, *, convention: str = "mint", smooth: float | None = None) -> np.ndarray:
     "The BAS kinematic envelope `(..., T)` (mint) or `(..., T-1)` (bailando) of motion `(..., T, J, D)`."
@@ -71,7 +71,7 @@ def beat_align_score(motion, music_beats, fps: float, *, convention: str = "mint
     return np.array([one(e, mb) for e, mb in zip(env, music_beats)])
 
 # %% ../../nbs/21_metrics_beats.ipynb #c014
-def music_beats(y, sr: int, fps: float = REF_FPS, *, convention: str = "mint", start_bpm: float = 120.0,
+def music_beats(y, sr: int, fps: float = BAS_REF_FPS, *, convention: str = "mint", start_bpm: float = 120.0,
                 tightness: float = 100.0) -> np.ndarray:
     "Music beat times (s) of `y` by librosa `beat_track`, with the onset envelope of `convention`."
     check_audio(y, sr)

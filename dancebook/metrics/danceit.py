@@ -11,8 +11,8 @@ from ..skeleton import get_skeleton, Skeleton
 from ..motion import as_motion, velocity_sum, body_size
 
 # %% auto #0
-__all__ = ['REF_BODY_PX', 'REF_FPS', 'TABLE2_BINS', 'MDD_BINS', 'beat_alignment_rate', 'moving_distances', 'spacing_changes',
-           'moving_distribution', 'symmetric_kl', 'mdd', 'sdd']
+__all__ = ['REF_BODY_PX', 'DANCEIT_REF_FPS', 'TABLE2_BINS', 'MDD_BINS', 'beat_alignment_rate', 'moving_distances',
+           'spacing_changes', 'moving_distribution', 'symmetric_kl', 'mdd', 'sdd']
 
 # %% ../../nbs/24_metrics_danceit.ipynb #c006
 def beat_alignment_rate(motion, music_beats, fps: float, *, tolerance: int = 0) -> float:
@@ -29,7 +29,8 @@ def beat_alignment_rate(motion, music_beats, fps: float, *, tolerance: int = 0) 
     return float(np.mean(np.abs(mu - b) <= tolerance))
 
 # %% ../../nbs/24_metrics_danceit.ipynb #c009
-REF_BODY_PX, REF_FPS = 400.0, 30.0
+REF_BODY_PX = 400.0      # height (px) of the dancer that defines a reference pixel (our assumption for DanceIt's 512×512 frames)
+DANCEIT_REF_FPS = 30.0   # DanceIt Table II measures displacements between adjacent frames at 30 fps
 
 def _parts(keypoints, skeleton, part):
     "Left and right hand or foot positions `(T, 2, D)` and the body size of keypoints `(T, J, D)`."
@@ -42,13 +43,13 @@ def moving_distances(keypoints, skeleton: str | Skeleton, fps: float, *, part: s
     "Hand (or foot) displacements between adjacent frames `(2(T-1),)` in reference pixels per 1/30 s."
     x, s = _parts(keypoints, skeleton, part)
     d = np.linalg.norm(np.diff(x, axis=0), axis=-1).reshape(-1)
-    return d * (REF_BODY_PX / max(s, 1e-12)) * (fps / REF_FPS)
+    return d * (REF_BODY_PX / max(s, 1e-12)) * (fps / DANCEIT_REF_FPS)
 
 def spacing_changes(keypoints, skeleton: str | Skeleton, fps: float, *, part: str = "hand") -> np.ndarray:
     "Change of the hand–hand (or foot–foot) spacing between adjacent frames `(T-1,)`, reference px per 1/30 s."
     x, s = _parts(keypoints, skeleton, part)
     sp = np.linalg.norm(x[:, 0] - x[:, 1], axis=-1)
-    return np.abs(np.diff(sp)) * (REF_BODY_PX / max(s, 1e-12)) * (fps / REF_FPS)
+    return np.abs(np.diff(sp)) * (REF_BODY_PX / max(s, 1e-12)) * (fps / DANCEIT_REF_FPS)
 
 # %% ../../nbs/24_metrics_danceit.ipynb #c012
 TABLE2_BINS = (0.0, 20.0, 40.0, 60.0, 80.0, np.inf)

@@ -4,6 +4,7 @@
 
 # %% ../../nbs/20_metrics_harmony.ipynb #c002
 from __future__ import annotations
+from dataclasses import dataclass
 import numpy as np
 
 from ..core import ConfigError, DataError
@@ -11,12 +12,36 @@ from ..audio import Beats, audio_beats
 from ..motion import visual_beats
 
 # %% auto #0
-__all__ = ['audio_saliency_mask', 'maxmin_difference', 'visual_saliency_mask', 'salient_beats', 'align_beats', 'sync_count',
-           'harmony_score', 'hit_rate', 'chance_hit_rate', 'harmony_of_beats', 'harmony_metrics']
+__all__ = ['HarmonyParams', 'audio_saliency_mask', 'maxmin_difference', 'visual_saliency_mask', 'salient_beats', 'align_beats',
+           'sync_count', 'harmony_score', 'hit_rate', 'chance_hit_rate', 'harmony_of_beats', 'harmony_metrics']
+
+# %% ../../nbs/20_metrics_harmony.ipynb #c004b
+def _check_reach(delta: float, window: str):
+    "Raise a `ConfigError` unless `delta` >= 0 and `window` is 'symmetric' or 'after'."
+    if window not in ("symmetric", "after"): raise ConfigError(f"window must be 'symmetric' or 'after', got {window!r}")
+    if not delta >= 0: raise ConfigError(f"delta must be >= 0, got {delta}")
+
+@dataclass(frozen=True)
+class HarmonyParams:
+    "Every parameter of HarmoGAN's harmony score (eq. 4–11) and hit rate (§V-E); paper values for α, β, δ, γ."
+    alpha: float = 0.1          # eq. 4: audio saliency threshold, in SDs of all audio-beat saliencies (paper: 0.1)
+    beta: float = 1.0           # eq. 6: visual saliency threshold, in SDs of the differenced saliencies (paper: 1)
+    delta: float = 0.25         # eq. 9: perceptual delay (s) within which a visual beat syncs an audio beat (paper: 0.25)
+    gamma: float = 2.0          # eq. 11: audio-visual balance of the F-score (paper: 2)
+    window: str = "symmetric"   # eq. 9: visual beat before or after the audio beat, or only "after" (ours; prose open)
+    reuse: bool = True          # eq. 9: one visual beat may sync several audio beats (ours; the hit rate always reuses)
+    weight: str = "audio"       # eq. 10: saliency weight of a synced beat, "audio", "pair" or "none" (ours; weight lost)
+    favor: str = "audio"        # eq. 11: the side whose ratio plays recall, "audio" or "visual" (ours; side of γ lost)
+    salient: bool = True        # §V-E: hit rate over the salient beats (True) or all detected beats (ours)
+
+    def __post_init__(self):
+        _check_reach(self.delta, self.window)
+        if self.weight not in ("audio", "pair", "none"): raise ConfigError(f"weight must be 'audio', 'pair' or 'none', got {self.weight!r}")
+        if self.favor not in ("audio", "visual"): raise ConfigError(f"favor must be 'audio' or 'visual', got {self.favor!r}")
 
 # %% ../../nbs/20_metrics_harmony.ipynb #c006
-def audio_saliency_mask(saliency, alpha: float = 0.1) -> np.ndarray:
-    "Salient audio beats `(n,)` bool (HarmoGAN eq. 4): saliency >= alpha * SD of all saliencies."
+def audio_saliency_mask(saliency, alpha: float = HarmonyParams.alpha) -> np.ndarray:
+    "Salient audio beats `(n,)` bool (HarmoGAN eq. 4): `saliency` `(n,)` of ALL the clip's audio beats >= alpha * their SD."
     s = np.asarray(saliency, dtype=float).reshape(-1)
     return s >= alpha * s.std() if len(s) else np.zeros(0, bool)
 
@@ -27,13 +52,14 @@ def maxmin_difference(saliency, initial: float = float("nan")) -> np.ndarray:
     prev = np.concatenate([[0.0 if np.isnan(initial) else initial], s[:-1]]) if len(s) else s
     return np.abs(s - prev)
 
-def visual_saliency_mask(saliency, initial: float = float("nan"), beta: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+def visual_saliency_mask(saliency, initial: float = float("nan"), beta: float = HarmonyParams.beta) -> tuple[np.ndarray, np.ndarray]:
     "Eq. 5–6: the mask `(n,)` of salient visual beats and their differenced saliencies `(n,)`."
     d = maxmin_difference(saliency, initial)
     return (d >= beta * d.std() if len(d) else np.zeros(0, bool)), d
 
 # %% ../../nbs/20_metrics_harmony.ipynb #c012
-def salient_beats(audio: Beats, visual: Beats, *, alpha: float = 0.1, beta: float = 1.0) -> tuple[Beats, Beats]:
+def salient_beats(audio: Beats, visual: Beats, *, alpha: float = HarmonyParams.alpha,
+                  beta: float = HarmonyParams.beta) -> tuple[Beats, Beats]:
     "Eq. 7–8: the salient audio beats and the salient visual beats (with their eq. 5 saliencies)."
     ma = audio_saliency_mask(audio.saliency, alpha)
     mv, dv = visual_saliency_mask(visual.saliency, visual.initial, beta)
@@ -43,13 +69,8 @@ def salient_beats(audio: Beats, visual: Beats, *, alpha: float = 0.1, beta: floa
     return Beats(a_t[ma], a_s[ma]), Beats(v_t[mv], dv[mv], visual.initial)
 
 # %% ../../nbs/20_metrics_harmony.ipynb #c015
-def _check_reach(delta: float, window: str):
-    "Raise a `ConfigError` unless `delta` >= 0 and `window` is 'symmetric' or 'after'."
-    if window not in ("symmetric", "after"): raise ConfigError(f"window must be 'symmetric' or 'after', got {window!r}")
-    if not delta >= 0: raise ConfigError(f"delta must be >= 0, got {delta}")
-
-def align_beats(audio_times, visual_times, *, delta: float = 0.25, window: str = "symmetric",
-                reuse: bool = True) -> tuple[np.ndarray, np.ndarray]:
+def align_beats(audio_times, visual_times, *, delta: float = HarmonyParams.delta, window: str = HarmonyParams.window,
+                reuse: bool = HarmonyParams.reuse) -> tuple[np.ndarray, np.ndarray]:
     "Eq. 9: synchronisation `(n_a,)` bool of each audio beat and its visual partner index `(n_a,)` (-1: none)."
     _check_reach(delta, window)
     ta, tv = np.asarray(audio_times, float).reshape(-1), np.asarray(visual_times, float).reshape(-1)
@@ -72,7 +93,7 @@ def _rel(s):
     s = np.asarray(s, float); m = s.mean() if len(s) else 0.0
     return s / m if m > 0 else np.ones_like(s)
 
-def sync_count(sync, partner, audio_saliency, visual_saliency=None, *, weight: str = "audio") -> float:
+def sync_count(sync, partner, audio_saliency, visual_saliency=None, *, weight: str = HarmonyParams.weight) -> float:
     "Eq. 10: saliency-weighted number `N` of synchronised audio beats."
     sync = np.asarray(sync, bool)
     if weight == "none": w = np.ones(len(sync))
@@ -84,33 +105,30 @@ def sync_count(sync, partner, audio_saliency, visual_saliency=None, *, weight: s
     return float((w * sync).sum())
 
 # %% ../../nbs/20_metrics_harmony.ipynb #c021
-def _harmony(a: Beats, v: Beats, sync, partner, gamma: float, weight: str, favor: str) -> float:
+def _harmony(a: Beats, v: Beats, sync, partner, params: HarmonyParams) -> float:
     "Eq. 10–11 on non-empty salient beats `a`, `v` aligned (eq. 9) as `sync`, `partner`."
-    n = sync_count(sync, partner, a.saliency, v.saliency, weight=weight)
+    n, gamma = sync_count(sync, partner, a.saliency, v.saliency, weight=params.weight), params.gamma
     ha, hv = min(n / len(a), 1.0), min(n / len(v), 1.0)
-    r, p = (ha, hv) if favor == "audio" else (hv, ha)
+    r, p = (ha, hv) if params.favor == "audio" else (hv, ha)
     return 0.0 if n <= 0 else float((1 + gamma ** 2) * r * p / (gamma ** 2 * p + r))
 
-def harmony_score(audio: Beats, visual: Beats, *, delta: float = 0.25, alpha: float = 0.1, beta: float = 1.0,
-                  gamma: float = 2.0, weight: str = "audio", window: str = "symmetric", reuse: bool = True,
-                  favor: str = "audio") -> float:
+def harmony_score(audio: Beats, visual: Beats, params: HarmonyParams = HarmonyParams()) -> float:
     "HarmoGAN harmony score in [0, 1] of audio and visual `Beats` (eq. 4–11; reconstructed, see module notes)."
-    if favor not in ("audio", "visual"): raise ConfigError(f"favor must be 'audio' or 'visual', got {favor!r}")
-    a, v = salient_beats(audio, visual, alpha=alpha, beta=beta)
+    a, v = salient_beats(audio, visual, alpha=params.alpha, beta=params.beta)
     if not len(a) or not len(v): return 0.0
-    sync, j = align_beats(a.times, v.times, delta=delta, window=window, reuse=reuse)
-    return _harmony(a, v, sync, j, gamma, weight, favor)
+    sync, j = align_beats(a.times, v.times, delta=params.delta, window=params.window, reuse=params.reuse)
+    return _harmony(a, v, sync, j, params)
 
 # %% ../../nbs/20_metrics_harmony.ipynb #c025
-def hit_rate(audio: Beats, visual: Beats, *, delta: float = 0.25, alpha: float = 0.1, beta: float = 1.0,
-             salient: bool = True, window: str = "symmetric") -> float:
-    "Share in [0, 1] of (salient) audio beats with a (salient) visual beat within `delta` s (HarmoGAN §V-E)."
-    a, v = salient_beats(audio, visual, alpha=alpha, beta=beta) if salient else (audio, visual)
+def hit_rate(audio: Beats, visual: Beats, params: HarmonyParams = HarmonyParams()) -> float:
+    "Share in [0, 1] of (salient) audio beats with a (salient) visual beat within `params.delta` s (HarmoGAN §V-E)."
+    a, v = salient_beats(audio, visual, alpha=params.alpha, beta=params.beta) if params.salient else (audio, visual)
     if not len(a): return 0.0
-    return float(align_beats(a.times, v.times, delta=delta, window=window)[0].mean())
+    return float(align_beats(a.times, v.times, delta=params.delta, window=params.window)[0].mean())
 
 # %% ../../nbs/20_metrics_harmony.ipynb #c026b
-def chance_hit_rate(visual_times, span: tuple[float, float], *, delta: float = 0.25, window: str = "symmetric") -> float:
+def chance_hit_rate(visual_times, span: tuple[float, float], *, delta: float = HarmonyParams.delta,
+                    window: str = HarmonyParams.window) -> float:
     "Share in [0, 1] of `span` (t0, t1) s within reach of a visual beat `(n,)`: the hit rate of audio beats timed at random."
     t0, t1 = map(float, span)
     if not t1 > t0: raise ConfigError(f"span must have t1 > t0, got {span}")
@@ -121,21 +139,20 @@ def chance_hit_rate(visual_times, span: tuple[float, float], *, delta: float = 0
     return float(np.clip(hi - np.maximum(lo, prev), 0, None).sum() / (t1 - t0))
 
 # %% ../../nbs/20_metrics_harmony.ipynb #c026e
-def harmony_of_beats(audio: Beats, visual: Beats, *, duration: float | None = None, delta: float = 0.25, alpha: float = 0.1,
-                     beta: float = 1.0, gamma: float = 2.0, weight: str = "audio", window: str = "symmetric",
-                     reuse: bool = True, favor: str = "audio") -> dict:
+def harmony_of_beats(audio: Beats, visual: Beats, params: HarmonyParams = HarmonyParams(), *,
+                     duration: float | None = None) -> dict:
     "`harmony_score`, `hit_rate`, `chance_hit_rate` over (0, `duration`) s when given, and the salient beat counts of `Beats`."
-    if favor not in ("audio", "visual"): raise ConfigError(f"favor must be 'audio' or 'visual', got {favor!r}")
-    a, v = salient_beats(audio, visual, alpha=alpha, beta=beta)
-    sync, j = align_beats(a.times, v.times, delta=delta, window=window, reuse=reuse)
-    hits = sync if reuse else align_beats(a.times, v.times, delta=delta, window=window)[0]
-    out = {"harmony": _harmony(a, v, sync, j, gamma, weight, favor) if len(a) and len(v) else 0.0,
-           "hit_rate": float(hits.mean()) if len(a) else 0.0}
-    if duration is not None: out["chance_hit_rate"] = chance_hit_rate(v.times, (0.0, duration), delta=delta, window=window)
+    p = params
+    a, v = salient_beats(audio, visual, alpha=p.alpha, beta=p.beta)
+    sync, j = align_beats(a.times, v.times, delta=p.delta, window=p.window, reuse=p.reuse)
+    hits = (float(sync.mean()) if len(a) else 0.0) if p.reuse and p.salient else hit_rate(audio, visual, p)
+    out = {"harmony": _harmony(a, v, sync, j, p) if len(a) and len(v) else 0.0, "hit_rate": hits}
+    if duration is not None: out["chance_hit_rate"] = chance_hit_rate(v.times, (0.0, duration), delta=p.delta, window=p.window)
     return {**out, "n_audio": len(a), "n_visual": len(v)}
 
 # %% ../../nbs/20_metrics_harmony.ipynb #c028
-def harmony_metrics(y, sr: int, motion, fps: float, *, audio_kw: dict | None = None, **kw) -> dict:
+def harmony_metrics(y, sr: int, motion, fps: float, params: HarmonyParams = HarmonyParams(), *,
+                    audio_kw: dict | None = None) -> dict:
     "Harmony score, hit rate, its chance rate and beat counts of audio `(N,)` at `sr` and motion `(T, J, D)` at `fps`."
     a, v = audio_beats(y, sr, **(audio_kw or {})), visual_beats(motion, fps)
-    return harmony_of_beats(a, v, duration=len(y) / sr, **kw)
+    return harmony_of_beats(a, v, params, duration=len(y) / sr)

@@ -10,18 +10,10 @@ from skimage.metrics import peak_signal_noise_ratio, structural_similarity
 
 from ..core import ConfigError, DataError
 from ..audio import check_audio, audio_beats
+from ..frames import check_frames
 
 # %% auto #0
-__all__ = ['check_frames', 'flow_magnitudes', 'video_peaks', 'av_iou', 'av_align', 'psnr', 'ssim']
-
-# %% ../../nbs/23_metrics_video.ipynb #c005
-def check_frames(frames, what: str = "frames") -> np.ndarray:
-    "Validate video frames `(T, H, W, 3)` uint8."
-    f = np.asarray(frames)
-    if f.ndim != 4 or f.shape[-1] != 3 or f.dtype != np.uint8:
-        raise DataError(f"{what} must be uint8 with shape (T, H, W, 3), got {f.dtype} {f.shape}")
-    if len(f) == 0: raise DataError(f"{what} has no frames")
-    return f
+__all__ = ['flow_magnitudes', 'video_peaks', 'av_iou', 'av_align', 'psnr', 'ssim']
 
 # %% ../../nbs/23_metrics_video.ipynb #c008
 def flow_magnitudes(frames, *, duplicate_first: bool = True) -> np.ndarray:
@@ -63,13 +55,13 @@ def av_align(audio, sr: int, frames, fps: float, *, min_peak: float = 0.1, toler
 # %% ../../nbs/23_metrics_video.ipynb #c014
 def psnr(frames, reference, *, max_psnr: float = 100.0) -> float:
     "Mean frame-wise PSNR (dB) of frames `(T, H, W, 3)` against `reference` of the same shape."
-    f, r = check_frames(frames), check_frames(reference, "reference")
+    f, r = check_frames(frames), check_frames(reference, what="reference")
     if f.shape != r.shape: raise DataError(f"frames {f.shape} and reference {r.shape} differ in shape")
     with np.errstate(divide="ignore"):
         return float(np.mean([min(peak_signal_noise_ratio(b, a, data_range=255), max_psnr) for a, b in zip(f, r)]))
 
 def ssim(frames, reference) -> float:
     "Mean frame-wise SSIM in [-1, 1] of frames `(T, H, W, 3)` against `reference` of the same shape."
-    f, r = check_frames(frames), check_frames(reference, "reference")
+    f, r = check_frames(frames), check_frames(reference, what="reference")
     if f.shape != r.shape: raise DataError(f"frames {f.shape} and reference {r.shape} differ in shape")
     return float(np.mean([structural_similarity(b, a, channel_axis=-1, data_range=255) for a, b in zip(f, r)]))

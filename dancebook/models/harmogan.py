@@ -19,7 +19,7 @@ from ..core import ConfigError, DataError, DatasetNotFound, preset_config, seed_
 from ..skeleton import convert_motion
 from ..motion import body_size
 from ..data.core import DanceClip
-from ..data.io import resample_motion
+from ..motion import resample_motion
 from ..data import dwm
 from ..data.corpus import dance_dataset
 from ..audio import audio_beats, audio_features, beat_strength, segment_meters, meter_units

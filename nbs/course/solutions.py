@@ -67,7 +67,7 @@ def solve_sigma():
 
 def check_sigma(answer):
     from dancebook.metrics.beats import beat_align_score
-    from dancebook.data.io import resample_motion
+    from dancebook.motion import resample_motion
     c = _clip()
     m60 = resample_motion(c.motion, 30.0, 60.0)                   # the same dance sampled at 60 fps
     ref = beat_align_score(m60, c.beats, 60.0, sigma=3)
