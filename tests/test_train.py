@@ -72,7 +72,14 @@ def _torchrun(out, p_drop, *extra):
            str(Path(__file__).with_name("ddp_train.py")), str(out), str(p_drop), *extra]
     r = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stderr[-3000:]
+    for i in (0, 1): assert_clean_shutdown(json.loads((out / f"rank{i}.json").read_text()))
     return [torch.load(out / f"rank{i}.pt", weights_only=True) for i in (0, 1)]
+
+def assert_clean_shutdown(left: dict):
+    "Issue 21: after `fit` under torchrun the learner destroyed the group it started; no thread, wrapper or worker is left."
+    assert left["world"] == 2 and not left["pg_initialized"] and left["ddp_wrappers"] == 0, left
+    assert left["py_threads"] == ["MainThread"] and left["children"] == 0, left
+    assert left["os_threads"] == ["python"], left  # gloo's C++ threads joined before exit, not torn down by it
 
 def test_ddp_two_ranks_end_identical(tmp_path):
     r0, r1 = _torchrun(tmp_path, p_drop=0.1)
