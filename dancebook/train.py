@@ -18,6 +18,7 @@ from fastcore.basics import patch
 from fastprogress.fastprogress import progress_bar
 
 from .core import TrainingError, ConfigError, DataError, atomic_write, load_json, pick_device, save_json, seed_everything
+from .nn.gan import discriminator_loss, generator_loss
 
 # %% auto #0
 __all__ = ['init_distributed', 'CancelFit', 'Callback', 'get_rng_state', 'set_rng_state', 'Learner', 'supervised_step',
@@ -532,15 +533,9 @@ class ToyGAN(nn.Module):
 def toy_gan_step(learn: Learner, batch):
     "One discriminator step then one generator step (non-saturating BCE losses), by `gan_update`."
     real = batch[1][:, None]
-    bce = nn.functional.binary_cross_entropy_with_logits
     fake = learn.net("gen")(torch.randn(len(real), learn.model.z, device=learn.device))
-    def d_loss():
-        d_real, d_fake = learn.net("disc")(real), learn.net("disc")(fake.detach())
-        return bce(d_real, torch.ones_like(d_real)) + bce(d_fake, torch.zeros_like(d_fake))
-    def g_loss():
-        d_gen = learn.net("disc")(fake)
-        return bce(d_gen, torch.ones_like(d_gen))
-    return gan_update(learn, d_loss, g_loss)
+    return gan_update(learn, lambda: discriminator_loss(learn.net("disc")(real), learn.net("disc")(fake.detach())),
+                      lambda: generator_loss(learn.net("disc")(fake)))
 
 class GaussData(Dataset):
     "Samples of N(mu, sd^2) as (index, value) pairs."
