@@ -8,9 +8,11 @@ import argparse, time
 import numpy as np
 import torch
 
+from dataclasses import replace
+
 from dancebook.core import seed_everything
-from dancebook.models.harmogan import (HarmoGAN, harmogan_config, harmogan_corpus, harmogan_learner, make_units, generate,
-                                       toy_clip, motion21)
+from dancebook.data.corpus import load_corpus, toy_clip
+from dancebook.models.harmogan import GENRES, HarmoGAN, config, make_learner, make_units, generate, clip_motion
 from dancebook.nn.blocks import n_params
 
 
@@ -23,27 +25,27 @@ def main():
     a = ap.parse_args()
     torch.set_num_threads(1)
     seed_everything(0)
-    cfg = harmogan_config(a.preset)
+    cfg = config(a.preset)
     model = HarmoGAN(cfg).eval()
-    print(f"preset {cfg.preset}: generator {n_params(model.gen):,} parameters, discriminators "
-          f"{n_params(model.dcm) + n_params(model.dst):,}; torch threads = {torch.get_num_threads()}")
+    print(f"preset {cfg.preset}: generator {n_params(model.generator):,} parameters, discriminators "
+          f"{n_params(model.cross_modal) + n_params(model.spatio_temporal):,}; torch threads = {torch.get_num_threads()}")
 
     clip = toy_clip(seconds=a.music_seconds, fps=cfg.fps)
-    pose = motion21(clip)[0]
+    pose = clip_motion(clip, cfg.fps)[0]
     generate(model, clip.audio[: clip.sr * 8], clip.sr, pose)                 # warm-up
-    t0 = time.perf_counter(); out = generate(model, clip.audio, clip.sr, pose); dt = time.perf_counter() - t0
+    t0 = time.perf_counter(); out, _ = generate(model, clip.audio, clip.sr, pose); dt = time.perf_counter() - t0
     print(f"generation: {a.music_seconds:.0f} s of music -> {len(out)} frames in {dt:.2f} s "
           f"= {len(out) / dt:.0f} frames/s ({len(out) / dt / cfg.fps:.1f}x real time), including audio analysis")
 
-    name, clips = harmogan_corpus(a.dataset, "train", cfg.fps)
-    t0 = time.perf_counter(); units = make_units(clips, cfg); t_units = time.perf_counter() - t0
-    print(f"data: {len(units)} meter units from {len(clips)} {name} clips in {t_units:.1f} s")
-    for stage, variant in (("pretrain", "full"), ("gan", "pose"), ("gan", "gan"), ("gan", "full")):
-        learn = harmogan_learner(HarmoGAN(cfg), units, stage, variant, device="cpu")
+    corpus = load_corpus(a.dataset, "train", preset=cfg.preset, genres=GENRES, fps=cfg.fps)
+    t0 = time.perf_counter(); units = make_units(corpus.clips, cfg); t_units = time.perf_counter() - t0
+    print(f"data: {len(units)} meter units from {len(corpus)} {corpus.name} clips in {t_units:.1f} s")
+    for stage, variant in ((1, "full"), (2, "pose"), (2, "gan"), (2, "full")):
+        learn = make_learner(HarmoGAN(replace(cfg, variant=variant)), units, stage, device="cpu")
         spe = learn.steps_per_epoch()
         steps = min(spe, a.max_steps or spe)
         t0 = time.perf_counter(); learn.fit(1, max_steps=steps); dt = time.perf_counter() - t0
-        print(f"train {stage:8s} {variant:4s}: {dt / steps * 1000:.0f} ms/step, {dt / steps * spe:.1f} s/epoch "
+        print(f"train stage {stage} {variant:4s}: {dt / steps * 1000:.0f} ms/step, {dt / steps * spe:.1f} s/epoch "
               f"({spe} steps of batch {cfg.batch_size}{', extrapolated' if steps < spe else ''})")
 
 

@@ -14,7 +14,7 @@ from .skeleton import SMPL24_PARENTS, check_motion, get_skeleton, Skeleton
 from .audio import Beats
 
 # %% auto #0
-__all__ = ['SMPL24_DOFS', 'as_motion', 'velocity_sum', 'local_extrema', 'visual_beats', 'sd_beats', 'body_size',
+__all__ = ['SMPL24_DOFS', 'as_motion', 'velocity_sum', 'local_extrema', 'visual_beats', 'sd_beats', 'body_size', 'to_metres',
            'normalize_motion', 'project_2d', 'resample_motion', 'rest_offsets', 'forward_kinematics',
            'smooth_keypoints', 'valid_frames', 'valid_runs']
 
@@ -78,6 +78,12 @@ def body_size(motion, skeleton: str | Skeleton, reduce: str = "median") -> np.nd
     d = np.maximum(*(np.linalg.norm(head - m[..., f, :], axis=-1) for f in sk.feet))
     s = np.median(d, axis=-1) if reduce == "median" else d.max(-1)
     return float(s) if np.ndim(s) == 0 else s
+
+# %% ../nbs/03_motion.ipynb #c021c
+def to_metres(motion, skeleton: str | Skeleton) -> np.ndarray:
+    "Motion `(..., T, J, D)` on `skeleton` in metres, its dtype kept: divided by 100 when its `body_size` exceeds 10 (centimetres)."
+    m = np.asarray(motion)
+    return m / 100.0 if body_size(m, skeleton) > 10 else m
 
 # %% ../nbs/03_motion.ipynb #c023
 def normalize_motion(motion, skeleton: str | Skeleton, *, center: bool = True, scale: bool = False) -> np.ndarray:

@@ -10,7 +10,7 @@ import numpy as np
 from .core import ConfigError, DataError
 
 # %% auto #0
-__all__ = ['DWM23', 'COCO17', 'SMPL24_PARENTS', 'SMPL24', 'SKELETONS', 'Skeleton', 'get_skeleton', 'check_motion',
+__all__ = ['DWM23', 'DWM21', 'COCO17', 'SMPL24_PARENTS', 'SMPL24', 'SKELETONS', 'Skeleton', 'get_skeleton', 'check_motion',
            'conversion_matrix', 'convert_motion']
 
 # %% ../nbs/02_skeleton.ipynb #c005
@@ -52,6 +52,10 @@ DWM23 = Skeleton(
     mirror=tuple((i, i + 9) for i in range(3, 12)) + ((21, 22),),
     root=2, head=0, hands=(6, 15), feet=(10, 19))
 
+# %% ../nbs/02_skeleton.ipynb #c007c
+DWM21 = Skeleton("dwm21", _DWM_JOINTS[:21], bones=DWM23.bones, mirror=DWM23.mirror[:-1],
+                 root=DWM23.root, head=DWM23.head, hands=DWM23.hands, feet=DWM23.feet)
+
 # %% ../nbs/02_skeleton.ipynb #c009
 _COCO_JOINTS = ("nose", "l_eye", "r_eye", "l_ear", "r_ear", "l_shoulder", "r_shoulder", "l_elbow", "r_elbow",
                 "l_wrist", "r_wrist", "l_hip", "r_hip", "l_knee", "r_knee", "l_ankle", "r_ankle")
@@ -73,7 +77,7 @@ SMPL24 = Skeleton(
     mirror=((1, 2), (4, 5), (7, 8), (10, 11), (13, 14), (16, 17), (18, 19), (20, 21), (22, 23)),
     root=0, head=15, hands=(22, 23), feet=(10, 11))
 
-SKELETONS = {s.name: s for s in (DWM23, COCO17, SMPL24)}
+SKELETONS = {s.name: s for s in (DWM23, DWM21, COCO17, SMPL24)}
 
 def get_skeleton(name: str | Skeleton) -> Skeleton:
     "The skeleton called `name` (or `name` itself if it is already a `Skeleton`)."
@@ -136,3 +140,12 @@ def convert_motion(motion, src: str | Skeleton, dst: str | Skeleton) -> np.ndarr
     W = conversion_matrix(src, dst)
     m = check_motion(motion, src, dims=(2, 3))
     return np.einsum("dj,tjc->tdc", W, m).astype(np.float32)
+
+# %% ../nbs/02_skeleton.ipynb #c017c
+_DWM21 = _DWM_JOINTS[:21]
+_CONVERSIONS.update({
+    ("dwm23", "dwm21"): {j: {j: 1.0} for j in _DWM21},
+    ("dwm21", "dwm23"): {**{j: {j: 1.0} for j in _DWM21}, **{f"{s}_hand_dir": {f"{s}_hand": 1.0} for s in "lr"}},
+    ("smpl24", "dwm21"): {j: w for j, w in _CONVERSIONS["smpl24", "dwm23"].items() if j in _DWM21},
+    ("dwm21", "smpl24"): _CONVERSIONS["dwm23", "smpl24"],
+    ("dwm21", "coco17"): _CONVERSIONS["dwm23", "coco17"]})

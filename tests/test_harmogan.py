@@ -1,6 +1,8 @@
 """HarmoGAN end to end: paper-sized step, resume, harmony-loss gradient and ranking, generation, real data."""
 import math
+from dataclasses import replace
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -10,9 +12,11 @@ from scipy.stats import spearmanr
 from dancebook.audio import Beats
 from dancebook.core import ConfigError, DataError
 from dancebook.metrics.harmony import harmony_score, hit_rate
-from dancebook.models.harmogan import (HarmoGAN, MeterUnits, generate, harmogan_config, harmogan_learner, harmony_loss,
-                                       make_units, motion21, soft_harmony, soft_visual_beats, toy_clip, velocity_sum,
-                                       train_harmogan, HarmoGANConfig)
+from dancebook.data.corpus import toy_clip
+from dancebook.models import harmogan as H
+from dancebook.models.harmogan import (HarmoGAN, MeterUnits, generate, config, make_learner, harmony_loss, make_units,
+                                       clip_motion, soft_harmony, soft_visual_beats, padded_velocity_sum, pretrain,
+                                       HarmoGANConfig)
 from dancebook.motion import visual_beats
 from dancebook.nn.blocks import n_params
 from dancebook.train import CheckpointCB, StopAfter
@@ -40,7 +44,6 @@ def random_units(cfg, n=12, seed=0):
 
 def cfg_of(name, **kw):
     "A preset's config without the IN_TEST override, so 'paper' really is the paper preset."
-    from dancebook.models import harmogan as H
     return HarmoGANConfig(preset=name, **{**H._PRESETS[name], **kw})
 
 
@@ -50,22 +53,22 @@ def test_paper_preset_one_step_on_cpu():
     assert (cfg.pre_every, cfg.pre_factors, cfg.gan_every, cfg.gan_factors) == (50, (0.5, 0.2, 0.2, 0.5), 5, (0.5, 0.2))
     assert (cfg.wd_d, cfg.wd_g, cfg.fps, cfg.n_joints) == (1e-3, 1e-4, 15.0, 21)
     m = HarmoGAN(cfg)
-    assert n_params(m.gen) > 5_000_000                      # the paper-sized generator, not the small one
+    assert n_params(m.generator) > 5_000_000                      # the paper-sized generator, not the small one
     data = random_units(cfg, n=10)
-    before = [p.detach().clone() for p in m.gen.parameters()]
-    learn = harmogan_learner(m, data, "gan", "full", device="cpu").fit(1, max_steps=1)
+    before = [p.detach().clone() for p in m.generator.parameters()]
+    learn = make_learner(m, data, 2, device="cpu").fit(1, max_steps=1)
     assert learn.step == 1 and all(math.isfinite(v) for v in learn.losses.values())
-    assert any(not torch.equal(a, b) for a, b in zip(before, m.gen.parameters()))
+    assert any(not torch.equal(a, b) for a, b in zip(before, m.generator.parameters()))
 
 
 def test_resume_matches_uninterrupted(tmp_path):
-    cfg = harmogan_config("smoke", batch_size=4)
+    cfg = config("smoke", batch_size=4)
     data = random_units(cfg, n=12)
     def run(stop=None, ck=None):
         torch.manual_seed(0)
         m = HarmoGAN(cfg)
         cbs = [CheckpointCB(ck)] if ck else []
-        learn = harmogan_learner(m, data, "gan", "full", cbs=cbs + ([StopAfter(stop)] if stop else []), device="cpu", seed=0)
+        learn = make_learner(m, data, 2, cbs=cbs + ([StopAfter(stop)] if stop else []), device="cpu", seed=0)
         learn.fit(2, resume=bool(ck))
         return m
     ref = run()
@@ -75,14 +78,49 @@ def test_resume_matches_uninterrupted(tmp_path):
         assert torch.allclose(a, b, atol=1e-6), k
 
 
-def test_train_harmogan_resumes_from_its_folder(tmp_path):
-    cfg = harmogan_config("smoke", batch_size=4, feat_steps=2)
+@pytest.fixture
+def fixed_units(tmp_path, monkeypatch):
+    "The face's `load_or_train` training on random units (not the corpus), with its artifact store in `tmp_path`."
+    cfg = config("smoke", batch_size=4, feat_steps=2)
     data = random_units(cfg, n=8)
-    a = train_harmogan(data, cfg, tmp_path, variants=("gan",), progress=False, device="cpu")["gan"]
-    mtime = (tmp_path / "gan.pt").stat().st_mtime_ns
-    b = train_harmogan(data, cfg, tmp_path, variants=("gan",), progress=False, device="cpu")["gan"]
-    assert (tmp_path / "gan.pt").stat().st_mtime_ns >= mtime
+    monkeypatch.setattr(H, "load_corpus", lambda *a, **k: SimpleNamespace(clips=[]))
+    monkeypatch.setattr(H, "make_units", lambda clips, cfg: data)
+    monkeypatch.setenv("DANCEBOOK_ARTIFACTS", str(tmp_path))
+    return cfg
+
+
+def test_load_or_train_loads_what_it_trained(fixed_units):
+    cfg = replace(fixed_units, variant="gan")
+    a = H.load_or_train(cfg, "synth", progress=False, device="cpu")
+    ck = H.artifact_store(cfg, "synth").path("gan.pt")
+    mtime = ck.stat().st_mtime_ns
+    b = H.load_or_train(cfg, "synth", progress=False, device="cpu")
+    assert ck.stat().st_mtime_ns == mtime                    # complete: read, not retrained
     assert all(torch.equal(x, y) for x, y in zip(a.state_dict().values(), b.state_dict().values()))
+
+
+def test_load_or_train_resumes_an_interrupted_variant(fixed_units, monkeypatch):
+    cfg = replace(fixed_units, gan_epochs=2)
+    ref = H.load_or_train(cfg, "synth", progress=False, device="cpu")
+    store = H.artifact_store(cfg, "synth")
+    (store.dir / "full.pt").unlink()
+    make = H.make_learner
+    def interrupted(model, units, stage, cbs, *rest):
+        "Stage 2 stops after 3 of its 4 steps."
+        return make(model, units, stage, [*cbs, StopAfter(3)] if stage == 2 else cbs, *rest)
+    monkeypatch.setattr(H, "make_learner", interrupted)
+    H.load_or_train(cfg, "synth", progress=False, device="cpu")     # interrupted
+    monkeypatch.setattr(H, "make_learner", make)
+    res = H.load_or_train(cfg, "synth", progress=False, device="cpu")   # resumes
+    for (k, x), y in zip(ref.state_dict().items(), res.state_dict().values()):
+        assert torch.allclose(x, y, atol=1e-6), k
+
+
+def test_overridden_config_never_loads_the_presets_checkpoint(fixed_units):
+    H.load_or_train(fixed_units, "synth", progress=False, device="cpu")
+    other = replace(fixed_units, w_harmony=2.0)
+    assert H.artifact_store(other, "synth").dir != H.artifact_store(fixed_units, "synth").dir
+    assert not H.artifact_store(other, "synth").exists("full.pt")
 
 
 def hard_scores(motion, audio_frames):
@@ -102,7 +140,7 @@ def sine_motion(T, period, shift, noise=0.0, seed=0):
 
 
 def test_harmony_loss_gradient_moves_visual_beats_to_audio_beats():
-    cfg = harmogan_config("smoke")
+    cfg = config("smoke")
     T, P = 128, 32
     ab = np.arange(8, T, P)
     a = torch.zeros(1, T); a[0, ab] = 1
@@ -122,12 +160,13 @@ def test_harmony_loss_gradient_moves_visual_beats_to_audio_beats():
 
 def soft_score(m, ab_frames, cfg):
     a = torch.zeros(1, m.shape[1]); a[0, ab_frames] = 1
-    b = soft_visual_beats(velocity_sum(m), cfg.soft_sharp, cfg.soft_margin, cfg.beta, cfg.soft_window)
-    return float(soft_harmony(b, a, cfg.fps, cfg.delta, cfg.gamma)[0])
+    h = cfg.harmony
+    b = soft_visual_beats(padded_velocity_sum(m), cfg.soft_sharp, cfg.soft_margin, h.beta, cfg.soft_window)
+    return float(soft_harmony(b, a, cfg.fps, h.delta, h.gamma)[0])
 
 
 def test_soft_harmony_ranks_like_the_harmony_score():
-    cfg = harmogan_config("smoke")
+    cfg = config("smoke")
     T, P = 120, 24
     ab = np.arange(4, T, P)
     cases = [sine_motion(T, P, s, noise=n, seed=i) for i, (s, n) in
@@ -141,13 +180,13 @@ def test_soft_harmony_ranks_like_the_harmony_score():
 @pytest.mark.skipif(not (DATA / "dance_with_melody").is_dir(), reason="../shared/data not found")
 def test_soft_harmony_ranks_like_the_harmony_score_on_dwm():
     from dancebook.data.dwm import load_dwm
-    cfg = harmogan_config("smoke")
+    cfg = config("smoke")
     clip = load_dwm(split="test", fps=FPS)[0]
     ds = make_units([clip], cfg)
     g = torch.Generator().manual_seed(0)
     soft, hard = [], []
     for i in range(0, len(ds), max(1, len(ds) // 12)):
-        u = ds[i]; ab = np.flatnonzero(u["abeat"].numpy())
+        u = ds[i]; ab = np.flatnonzero(u["salient_beats"].numpy())
         for k, noise in enumerate((0.0, 0.003, 0.01)):
             m = u["pose"][None] + noise * torch.randn(u["pose"][None].shape, generator=g)
             soft.append(soft_score(m, ab, cfg)); hard.append(hard_scores(m[0].numpy(), ab)[0])
@@ -155,33 +194,34 @@ def test_soft_harmony_ranks_like_the_harmony_score_on_dwm():
 
 
 def test_generate_60_seconds_from_one_pose():
-    cfg = harmogan_config("smoke")
+    cfg = config("smoke")
     torch.manual_seed(0)
     m = HarmoGAN(cfg).eval()
     clip = toy_clip(seconds=60.0, fps=FPS)
-    out = generate(m, clip.audio, clip.sr, motion21(clip)[0])
-    assert out.shape == (900, 21, 3) and np.isfinite(out).all()
+    out, fps = generate(m, clip.audio, clip.sr, clip_motion(clip, FPS)[0])
+    assert out.shape == (900, 21, 3) and fps == FPS and np.isfinite(out).all()
     assert out.std(0).mean() > 0                               # it moves
 
 
 def test_bad_inputs_raise_dancebook_errors():
-    cfg = harmogan_config("smoke")
+    cfg = config("smoke")
     m = HarmoGAN(cfg)
     clip = toy_clip(seconds=6.0)
     with pytest.raises(DataError, match=r"\(21, 3\)"): generate(m, clip.audio, clip.sr, np.zeros((23, 3)))
     with pytest.raises(DataError, match="at least"): generate(m, clip.audio[:100], clip.sr, np.zeros((21, 3)))
     with pytest.raises(DataError, match="long enough"): make_units([toy_clip(seconds=3.0)], cfg)
     with pytest.raises(DataError, match="no clips"): make_units([], cfg)
-    with pytest.raises(ConfigError, match="fewer than one batch"): harmogan_learner(m, random_units(cfg, n=3), device="cpu")
-    with pytest.raises(ConfigError, match="stage"): harmogan_learner(m, random_units(cfg, n=9), stage="finetune", device="cpu")
+    with pytest.raises(ConfigError, match="fewer than one batch"): make_learner(m, random_units(cfg, n=3), device="cpu")
+    with pytest.raises(ConfigError, match="stage"): make_learner(m, random_units(cfg, n=9), stage=3, device="cpu")
+    with pytest.raises(ConfigError, match="variant"): config("smoke", variant="nolh")
 
 
 @pytest.mark.skipif(not (DATA / "dance_with_melody").is_dir(), reason="../shared/data not found")
 def test_dwm_pipeline_15fps_21_joints_metres():
     from dancebook.data.dwm import load_dwm
-    cfg = harmogan_config("smoke")
+    cfg = config("smoke")
     clip = load_dwm(split="test", fps=25)[0]
-    m = motion21(clip, cfg.fps)
+    m = clip_motion(clip, cfg.fps)
     assert m.shape[1:] == (21, 3)
     assert abs(len(m) - clip.duration * 15) <= 1
     height = m[:, :, 1].max(1) - m[:, :, 1].min(1)
