@@ -1,9 +1,11 @@
 """Ballroom (the real clip when ../shared/data is present; small folders otherwise) and folders of dance videos."""
 import json
+from functools import partial
 from pathlib import Path
-import numpy as np, pytest, soundfile as sf, imageio_ffmpeg
+import numpy as np, pytest, soundfile as sf
 from dancebook.core import DataError
 from dancebook.data.ballroom import load_ballroom, MusicClip
+from dancebook.data.io import write_ramp_video
 from dancebook.data.video import load_video_folder, VideoClip
 
 BALLROOM = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "ballroom"
@@ -26,12 +28,7 @@ def test_ballroom_genres_from_folders(tmp_path):
     clips = load_ballroom(tmp_path)
     assert [c.genre for c in clips] == ["chacha", "rumba", "viennese_waltz"] and list(clips.skipped) == ["d"]
 
-def video(path, n=15, fps=15, size=(48, 32), audio=None):
-    w = imageio_ffmpeg.write_frames(str(path), size, fps=fps, macro_block_size=1, audio_path=audio,
-                                    audio_codec=None if audio is None else "aac")
-    w.send(None)
-    for i in range(n): w.send(np.full((size[1], size[0], 3), 15 * i, np.uint8).tobytes())
-    w.close()
+video = partial(write_ramp_video, n=15, fps=15, size=(48, 32), step=15)
 
 def test_video_folder(tmp_path):
     sf.write(tmp_path / "song.wav", 0.2 * np.sin(np.arange(16000) / 5), 16000)

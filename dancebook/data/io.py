@@ -16,7 +16,7 @@ import cv2
 from ..core import DataError, DatasetNotFound
 
 # %% auto #0
-__all__ = ['check_file', 'load_audio', 'video_info', 'read_video', 'Clips']
+__all__ = ['check_file', 'load_audio', 'video_info', 'read_video', 'write_ramp_video', 'Clips']
 
 # %% ../../nbs/11_data_io.ipynb #c006
 def check_file(path: str | Path, what: str = "file") -> Path:
@@ -119,6 +119,16 @@ def read_video(path: str | Path, size: tuple[int, int] | None = None, max_frames
         dec = _ffmpeg_decode(path)
         if dec is not None and len(dec[0]): track = (np.ascontiguousarray(dec[0].mean(1), dtype=np.float32), dec[1])
     return np.stack(frames), fps, track, _info(meta)
+
+# %% ../../nbs/11_data_io.ipynb #c015x
+def write_ramp_video(path, n: int = 20, fps: float = 10, size: tuple[int, int] = (64, 48), audio=None, step: int = 10) -> Path:
+    "Write `n` frames `size=(W, H)` whose frame `i` is grey level `step * i` (and the audio file `audio` as the track)."
+    w = imageio_ffmpeg.write_frames(str(path), size, fps=fps, macro_block_size=1, audio_path=None if audio is None else str(audio),
+                                    audio_codec=None if audio is None else "aac")
+    w.send(None)
+    for i in range(n): w.send(np.full((size[1], size[0], 3), step * i, np.uint8).tobytes())
+    w.close()
+    return Path(path)
 
 # %% ../../nbs/11_data_io.ipynb #c021
 class Clips(list):
