@@ -5,6 +5,7 @@
 # %% ../../nbs/51_models_danceit.ipynb #c003
 from __future__ import annotations
 import hashlib
+from typing import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -26,8 +27,8 @@ from ..nn.blocks import BiLSTMEncoder
 from ..nn.graph import STGCNEncoder
 from ..nn.image import UNetGenerator, PatchDiscriminator
 from ..nn.gan import discriminator_loss, generator_loss, feature_matching_loss
+from .. import train
 from ..train import Learner, gan_update, predict
-from ..train import load_or_train as fit_or_load
 
 # %% auto #0
 __all__ = ['PAPER_TABLES', 'DanceItConfig', 'config', 'normalize_fragment', 'place', 'PoseAudioTrack', 'clip_track', 'FragmentDB',
@@ -467,6 +468,7 @@ class DanceIt:
 _MATCHING = ("min_clip_seconds", "n_mfcc", "hidden", "dropout", "lr", "delay", "neg_other", "hop", "epochs", "batch_size",
              "max_steps")
 _PARTS = {"matchnet": _MATCHING + ("d_feat", "widths", "kernel", "margin"), "regressor": _MATCHING,
+          "guidance": ("guidance_seconds", "resolution"),
           "posegan": ("guidance_seconds", "resolution", "g_base", "g_depth", "gan_epochs", "gan_lr", "gan_batch", "w_l1",
                       "w_fm", "max_steps"),
           "facegan": ("guidance_seconds", "resolution", "g_base", "g_depth", "gan_epochs", "gan_lr", "gan_batch", "w_l1",
@@ -491,16 +493,18 @@ def load_tracks(cfg: DanceItConfig, split: str = "train", dataset: str = "auto",
     return _tracks(dataset, split, cfg.preset, cfg.min_clip_seconds, cfg.n_mfcc, None if data_dir is None else str(data_dir))
 
 # %% ../../nbs/51_models_danceit.ipynb #c081
-def _fit(net, ckpt, data, step, opts, batch_size, epochs, cfg, seed, device, progress) -> nn.Module:
-    "`net` loaded from the complete checkpoint `ckpt`, else trained (resumed) by a `Learner` with the standard callbacks."
-    make = lambda m, cbs: Learner(m, data, step, opts, batch_size=min(batch_size, len(data)), cbs=cbs, device=device, seed=seed)
-    return fit_or_load(net, ckpt, make, epochs, cfg.max_steps, progress=progress).to(device)
+def _fit(net, ckpt, data: Callable[[], Dataset], step, opts, batch_size, epochs, cfg, seed, device, progress) -> nn.Module:
+    "`net` loaded from the complete checkpoint `ckpt`, else trained (resumed) on `data()` by a `Learner` with the standard callbacks."
+    def make(m, cbs):
+        d = data()
+        return Learner(m, d, step, opts, batch_size=min(batch_size, len(d)), cbs=cbs, device=device, seed=seed)
+    return train.load_or_train(net, ckpt, make, epochs, cfg.max_steps, progress=progress).to(device)
 
 def _adam(net, lr, betas=(0.9, 0.999)): return [torch.optim.Adam(net.parameters(), lr, betas=betas)]
 
 def _guidance(guidance, store: ArtifactStore, cfg: DanceItConfig, clip: DanceClip):
     "The guidance `(frames, keypoints)`: given, made from `clip` by the function `guidance`, or stored; checked against the store."
-    path = store.path(checkpoint_name(cfg, "posegan", ".npz").replace("posegan", "guidance"))
+    path = store.path(checkpoint_name(cfg, "guidance", ".npz"))
     if callable(guidance): guidance = guidance(clip.motion, clip.skeleton, cfg.resolution, clip.fps, cfg.guidance_seconds)
     if guidance is None:
         if not path.exists(): return None
@@ -524,21 +528,21 @@ def load_or_train(cfg: DanceItConfig, dataset: str = "auto", seed: int = 0, devi
     corpus, tracks = load_tracks(cfg, "train", dataset, data_dir)
     db = fragment_db(tracks, cfg.seconds, cfg.move_pct)
     store = ArtifactStore("danceit", corpus.name, cfg.preset, seed)
+    guidance = _guidance(guidance, store, cfg, corpus[0])        # checked before any training
     seed_everything(seed); net = MatchNet(db.skeleton, cfg)
-    _fit(net, store.path(checkpoint_name(cfg, "matchnet")), MatchingPairs(tracks, db, cfg), matching_step,
+    _fit(net, store.path(checkpoint_name(cfg, "matchnet")), lambda: MatchingPairs(tracks, db, cfg), matching_step,
          _adam(net, cfg.lr), cfg.batch_size, cfg.epochs, cfg, seed, dev, progress)
-    model = DanceIt(cfg, corpus.name, tracks, db, net, embed_db(net, db))
-    model.guidance = _guidance(guidance, store, cfg, corpus[0])
-    if model.guidance is None: return model
-    frames, kp = model.guidance
+    model = DanceIt(cfg, corpus.name, tracks, db, net, embed_db(net, db), guidance=guidance)
+    if guidance is None: return model
+    frames, kp = guidance
     seed_everything(seed); gan = PoseGAN(cfg)
-    data = TensorDataset(to_image_tensor(pose_maps(kp, db.skeleton, cfg.resolution)), to_image_tensor(frames))
+    data = lambda: TensorDataset(to_image_tensor(pose_maps(kp, db.skeleton, cfg.resolution)), to_image_tensor(frames))
     opts = _adam(gan.G, cfg.gan_lr, (0.5, 0.999)) + _adam(gan.D, cfg.gan_lr, (0.5, 0.999))
     model.posegan = _fit(gan, store.path(checkpoint_name(cfg, "posegan")), data, posegan_step, opts, cfg.gan_batch,
                          cfg.gan_epochs, cfg, seed, dev, progress)
     seed_everything(seed); face = FaceGAN(cfg)
     opts = _adam(face.G, cfg.gan_lr, (0.5, 0.999)) + _adam(face.D, cfg.gan_lr, (0.5, 0.999))
-    model.facegan = _fit(face, store.path(checkpoint_name(cfg, "facegan")), face_data(model.posegan, frames, kp, db.skeleton),
+    model.facegan = _fit(face, store.path(checkpoint_name(cfg, "facegan")), lambda: face_data(model.posegan, frames, kp, db.skeleton),
                          facegan_step, opts, cfg.gan_batch, cfg.face_epochs, cfg, seed, dev, progress)
     return model
 
@@ -575,7 +579,7 @@ def load_or_train_regressor(model: DanceIt, seed: int = 0, device="auto", progre
     cfg, db, dev = model.cfg, model.db, pick_device(device)
     store = ArtifactStore("danceit", model.dataset, cfg.preset, seed)
     seed_everything(seed); net = DirectRegressor(db.poses.shape[2], cfg.n_mfcc, cfg.hidden, cfg.dropout)
-    return _fit(net, store.path(checkpoint_name(cfg, "regressor")), MatchingPairs(model.tracks, db, cfg), regression_step,
+    return _fit(net, store.path(checkpoint_name(cfg, "regressor")), lambda: MatchingPairs(model.tracks, db, cfg), regression_step,
                 _adam(net, cfg.lr), cfg.batch_size, cfg.epochs, cfg, seed, dev, progress)
 
 def regress_poses(model: DirectRegressor, db: FragmentDB, y, sr: int, size: float, center) -> np.ndarray:
