@@ -18,8 +18,8 @@ from .skeleton import Skeleton, check_motion, get_skeleton
 from .frames import check_frames
 
 # %% auto #0
-__all__ = ['CAMERAS', 'STICK', 'Camera', 'get_camera', 'project', 'AvatarStyle', 'render_avatar', 'render_stick', 'pose_maps',
-           'plot_poses', 'write_clip_video', 'show_video']
+__all__ = ['CAMERAS', 'STICK', 'Camera', 'get_camera', 'project', 'AvatarStyle', 'render_avatar', 'render_stick',
+           'guidance_video', 'plot_poses', 'write_clip_video', 'show_video']
 
 # %% ../nbs/05_render.ipynb #c005
 @dataclass(frozen=True)
@@ -142,22 +142,14 @@ def render_stick(motion, skeleton, resolution: int = 64, camera: str | Camera = 
     "Stick-figure frames `(T, res, res, 3)` uint8 on white, and 2D keypoints `(T, J, 2)`."
     return render_avatar(motion, skeleton, resolution, camera, STICK, seed)
 
-# %% ../nbs/05_render.ipynb #c013b
-def _bone_colors(sk: Skeleton) -> list[tuple[int, int, int]]:
-    "One RGB colour per bone: hue by bone index, brighter on the left side."
-    n = len(sk.bones)
-    hsv = np.array([[[int(180 * i / n), 255, 255 if sk.joints[b].startswith("l_") else 170]] for i, (a, b) in enumerate(sk.bones)], np.uint8)
-    return [tuple(int(c) for c in rgb[0]) for rgb in cv2.cvtColor(hsv, cv2.COLOR_HSV2RGB)]
-
-def pose_maps(kp, skeleton: str | Skeleton, resolution: int, thickness: int | None = None) -> np.ndarray:
-    "Stick-figure condition maps `(T, res, res, 3)` uint8 of keypoints `(T, J, 2)` in pixels."
-    sk = get_skeleton(skeleton); kp = check_motion(kp, sk, dims=(2,), what="keypoints")
-    th = thickness or max(1, resolution // 48)
-    cols, P = _bone_colors(sk), np.round(kp * 4).astype(np.int32)
-    out = np.zeros((len(kp), resolution, resolution, 3), np.uint8)
-    for t in range(len(kp)):
-        for (a, b), c in zip(sk.bones, cols): cv2.line(out[t], tuple(P[t, a]), tuple(P[t, b]), c, th, cv2.LINE_AA, 2)
-    return out
+# %% ../nbs/05_render.ipynb #c013h
+def guidance_video(motion, skeleton, resolution: int, fps: float, seconds: float = 60.0, step: int = 2,
+                   seed: int = 3) -> tuple[np.ndarray, np.ndarray]:
+    "An avatar dancing `motion` `(T, J, 3)` at `fps` in place: frames `(T', res, res, 3)` uint8 and keypoints `(T', J, 2)`."
+    sk = get_skeleton(skeleton); m = check_motion(motion, sk)[: int(seconds * fps)].copy()
+    m[..., [0, 2]] -= m[:, sk.root:sk.root + 1, [0, 2]]
+    frames, kp = render_avatar(m, sk, resolution, seed=seed)
+    return frames[::step], kp[::step]
 
 # %% ../nbs/05_render.ipynb #c015
 def plot_poses(motion, skeleton, frames=None, ax=None, camera: str | Camera = "front", color="k", spacing: float = 1.1):

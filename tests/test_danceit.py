@@ -8,28 +8,18 @@ import torch
 from hypothesis import given, settings, strategies as st, HealthCheck
 
 from dancebook.core import ConfigError, DataError
-from dancebook.data.core import DanceClip
+from dancebook.data.corpus import toy_clip
+from dancebook.motion import velocity_sum
 from dancebook.nn.graph import skeleton_adjacency
-from dancebook.skeleton import Skeleton, DWM23
+from dancebook.skeleton import Skeleton
 from dancebook.train import Learner
 from dancebook.models.danceit import (
-    danceit_config, clip_track, fragment_db, MatchNet, MatchingPairs, matching_step, generate_poses, music_windows,
-    tsd_window, spatial_align, temporal_align, movement, discontinuous_frames, pose_maps, PoseGAN, FaceGAN, imagine,
-    normalize_fragment, place, valid_frames)
+    config, clip_track, fragment_db, MatchNet, MatchingPairs, matching_step, generate_poses, music_windows, embed_db,
+    tsd_window, spatial_align, temporal_align, discontinuous_frames, PoseGAN, FaceGAN, DanceIt, generate,
+    normalize_fragment, place)
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 FAST = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-
-
-def toy_clip(seconds=8.0, fps=25.0, sr=8000, bpm=120, seed=0):
-    "A dwm23 figure swinging its arms on a click track."
-    rng = np.random.default_rng(seed); T = int(seconds * fps); t = np.arange(T) / fps
-    base = np.zeros((23, 3)); base[:, 1] = np.linspace(170, 0, 23); base[:, 0] = rng.normal(0, 20, 23)
-    base[DWM23.head, 1] = 180; base[list(DWM23.feet), 1] = 0
-    m = np.repeat(base[None], T, 0); m[:, [5, 6, 14, 15], 1] += 30 * np.sin(2 * np.pi * bpm / 60 * t + seed)[:, None]
-    y = 0.01 * rng.normal(size=int(seconds * sr))
-    for c in (np.arange(0, seconds, 60 / bpm) * sr).astype(int): y[c:c + 200] += np.hanning(len(y[c:c + 200]))
-    return DanceClip(y.astype(np.float32), sr, m.astype(np.float32), fps, "dwm23", source=f"toy{seed}")
 
 
 @st.composite
@@ -64,11 +54,11 @@ def test_tsd_keeps_window_ends(seed, s, n):
 def test_spatial_align_touches_only_windows_around_jumps(seed, jump):
     rng = np.random.default_rng(seed)
     p = rng.normal(0, 0.05, size=(80, 4, 2)).cumsum(0); p[40:] += jump
-    out = spatial_align(p, thresh=0.4, w_a=8, w_b=24)
+    out = spatial_align(p, thresh=0.4, repair_frames=8, reference_frames=24)
     far = np.ones(80, bool)
     for k in discontinuous_frames(p, 0.4): far[max(0, k - 4):k + 5] = False
     np.testing.assert_allclose(out[far], p[far].astype(np.float32), atol=1e-5)
-    assert movement(out)[36:45].max() < movement(p)[40]
+    assert velocity_sum(out, mean=True)[36:45].max() < velocity_sum(p, mean=True)[40]
 
 
 @FAST
@@ -96,17 +86,19 @@ def test_errors_name_the_problem():
     with pytest.raises(ConfigError, match="at least 4"): fragment_db([tr], 0.1)
     db = fragment_db([tr], 1.0)
     with pytest.raises(DataError, match="empty"): music_windows(np.zeros(0, np.float32), 8000, db)
-    with pytest.raises(DataError, match="joints"): pose_maps(np.zeros((2, 17, 2)), "dwm23", 32)
-    with pytest.raises(ConfigError, match="unknown DanceIt"): danceit_config("small", nope=1)
-    with pytest.raises(DataError, match=r"\(T, 23, D\)"): valid_frames(np.zeros((3, 5, 2)), "dwm23", 1.0)
+    with pytest.raises(ConfigError, match="unknown DanceIt"): config("small", nope=1)
     with pytest.raises(ConfigError, match="method"): spatial_align(np.zeros((5, 2, 2)), 1.0, method="spline")
+    cfg = config("smoke")
+    net = MatchNet("dwm23", cfg)
+    no_gans = DanceIt(cfg, "toy", [tr], db, net, embed_db(net, db))
+    with pytest.raises(ConfigError, match="no imagination"): generate(no_gans, toy_clip(2.0).audio, 22050, video=True)
 
 
 def test_sixty_seconds_of_music_give_a_continuous_video_with_sound(tmp_path):
     from dancebook.render import write_clip_video
     import imageio_ffmpeg
     torch.manual_seed(0)
-    cfg = danceit_config("smoke", resolution=32)
+    cfg = config("smoke", resolution=32)
     tracks = [clip_track(toy_clip(8.0, seed=s)) for s in range(3)]
     db = fragment_db(tracks, 2.0)
     net = MatchNet("dwm23", cfg)
@@ -119,10 +111,14 @@ def test_sixty_seconds_of_music_give_a_continuous_video_with_sound(tmp_path):
     assert out["final"].shape == (T, 23, 2) and len(out["seams"]) == 29
     # continuity: every seam jump of the raw retrieval is gone after spatial alignment
     thr = db.move_threshold * 20.0
-    assert movement(out["spatial"])[out["seams"]].max() <= max(movement(out["raw"])[out["seams"]].max(), thr)
-    frames = imagine(PoseGAN(cfg), out["final"], "dwm23", FaceGAN(cfg), batch_size=256)
-    assert frames.shape == (T, 32, 32, 3)
-    path = write_clip_video(frames, tmp_path / "dance.mp4", fps=db.fps, audio=music.audio, sr=music.sr)
+    move = lambda p: velocity_sum(p, mean=True)[out["seams"]].max()
+    assert move(out["spatial"]) <= max(move(out["raw"]), thr)
+    model = DanceIt(cfg, "toy", tracks, db, net, embed_db(net, db), PoseGAN(cfg), FaceGAN(cfg))
+    kp, fps = generate(model, music.audio, music.sr)
+    assert kp.shape == (T, 23, 2) and fps == db.fps
+    frames, fps = generate(model, music.audio, music.sr, video=True)
+    assert frames.shape == (T, 32, 32, 3) and frames.dtype == np.uint8
+    path = write_clip_video(frames, tmp_path / "dance.mp4", fps=fps, audio=music.audio, sr=music.sr)
     probe = subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-i", str(path)], capture_output=True).stderr.decode()
     assert "Video: h264" in probe and "Audio: aac" in probe
     dur = probe.split("Duration: ")[1].split(",")[0]
