@@ -11,7 +11,7 @@ import torch
 
 from dancebook.core import seed_everything
 from dancebook.nn.blocks import gflops
-from dancebook.render import guidance_video
+from dancebook.data.corpus import guidance_video
 from dancebook.models.danceit import (PAPER_TABLES, config, load_tracks, fragment_db, MatchNet, PoseGAN, FaceGAN, DanceIt,
                                       embed_db, generate, imagine, music_windows, pose_input)
 
@@ -27,7 +27,7 @@ def main(argv=None):
     test = load_tracks(cfg, "test")[0]
     net, gan, face = MatchNet(db.skeleton, cfg).eval(), PoseGAN(cfg).eval(), FaceGAN(cfg).eval()
     clip = corpus[0]
-    guidance = guidance_video(clip.motion, clip.skeleton, cfg.resolution, clip.fps, seconds=4.0)
+    guidance = guidance_video(clip, cfg.resolution, seconds=4.0)
     t0 = time.time(); feats = embed_db(net, db); t_embed = time.time() - t0
     model = DanceIt(cfg, corpus.name, tracks, db, net, feats, gan, face, guidance)
     c = max(test, key=lambda c: c.duration)

@@ -4,8 +4,8 @@
 
 # %% ../nbs/00_core.ipynb #c002
 from __future__ import annotations
-import json, os, random, tempfile
-from dataclasses import dataclass, replace
+import hashlib, json, os, random, tempfile
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Callable
 
@@ -14,8 +14,9 @@ import torch
 
 # %% auto #0
 __all__ = ['PRESETS', 'DancebookError', 'ConfigError', 'DataError', 'DatasetNotFound', 'TrainingError', 'Preset', 'in_test',
-           'resolve_preset_name', 'preset_config', 'get_preset', 'seed_everything', 'pick_device', 'project_root',
-           'resolve_data_dir', 'find_dataset', 'atomic_write', 'save_json', 'load_json', 'ArtifactStore']
+           'resolve_preset_name', 'preset_config', 'get_preset', 'config_key', 'seed_everything', 'pick_device',
+           'project_root', 'resolve_data_dir', 'find_dataset', 'atomic_write', 'save_json', 'load_json',
+           'ArtifactStore']
 
 # %% ../nbs/00_core.ipynb #c005
 class DancebookError(Exception):
@@ -76,6 +77,13 @@ def preset_config(preset: str | None, base: Callable, what: str, **overrides):
 def get_preset(name: str | None = None, **overrides) -> Preset:
     "The `Preset` called `name` (see `resolve_preset_name`), with optional field overrides."
     return preset_config(name, PRESETS.__getitem__, "preset", **overrides)
+
+# %% ../nbs/00_core.ipynb #c009b
+def config_key(cfg, base, names=None) -> str:
+    "`''` if dataclass `cfg` equals `base` on the fields `names` (default: all), else `'-'` + a hash of the fields that differ."
+    names = [f.name for f in fields(cfg)] if names is None else list(names)
+    changed = sorted((n, getattr(cfg, n)) for n in names if getattr(cfg, n) != getattr(base, n))
+    return "-" + hashlib.sha1(repr(changed).encode()).hexdigest()[:8] if changed else ""
 
 # %% ../nbs/00_core.ipynb #c011
 def seed_everything(seed: int = 0) -> int:

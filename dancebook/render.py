@@ -18,8 +18,8 @@ from .skeleton import Skeleton, check_motion, get_skeleton
 from .frames import check_frames
 
 # %% auto #0
-__all__ = ['CAMERAS', 'STICK', 'Camera', 'get_camera', 'project', 'AvatarStyle', 'render_avatar', 'render_stick',
-           'guidance_video', 'plot_poses', 'write_clip_video', 'show_video']
+__all__ = ['CAMERAS', 'STICK', 'Camera', 'get_camera', 'project', 'AvatarStyle', 'render_avatar', 'render_stick', 'plot_poses',
+           'write_clip_video', 'show_video']
 
 # %% ../nbs/05_render.ipynb #c005
 @dataclass(frozen=True)
@@ -141,15 +141,6 @@ def render_avatar(motion, skeleton, resolution: int = 64, camera: str | Camera =
 def render_stick(motion, skeleton, resolution: int = 64, camera: str | Camera = "front", seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     "Stick-figure frames `(T, res, res, 3)` uint8 on white, and 2D keypoints `(T, J, 2)`."
     return render_avatar(motion, skeleton, resolution, camera, STICK, seed)
-
-# %% ../nbs/05_render.ipynb #c013h
-def guidance_video(motion, skeleton, resolution: int, fps: float, seconds: float = 60.0, step: int = 2,
-                   seed: int = 3) -> tuple[np.ndarray, np.ndarray]:
-    "An avatar dancing `motion` `(T, J, 3)` at `fps` in place: frames `(T', res, res, 3)` uint8 and keypoints `(T', J, 2)`."
-    sk = get_skeleton(skeleton); m = check_motion(motion, sk)[: int(seconds * fps)].copy()
-    m[..., [0, 2]] -= m[:, sk.root:sk.root + 1, [0, 2]]
-    frames, kp = render_avatar(m, sk, resolution, seed=seed)
-    return frames[::step], kp[::step]
 
 # %% ../nbs/05_render.ipynb #c015
 def plot_poses(motion, skeleton, frames=None, ax=None, camera: str | Camera = "front", color="k", spacing: float = 1.1):

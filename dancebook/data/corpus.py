@@ -10,14 +10,15 @@ from typing import Callable
 import numpy as np
 
 from ..core import ConfigError, DatasetNotFound, Preset, find_dataset, get_preset
-from ..skeleton import DWM23, convert_motion
+from ..skeleton import DWM23, convert_motion, get_skeleton
 from .core import DanceClip, crop
 from .dwm import DWM_FPS, DWM_GENRES, load_dwm
 from .synth import GENRES, synth_corpus
+from ..render import render_avatar
 
 # %% auto #0
 __all__ = ['SPLITS', 'TEST_SEED_OFFSET', 'CORPORA', 'AUTO_ORDER', 'dwm_clips', 'synth_clips', 'dance_dataset', 'Corpus',
-           'load_corpus', 'toy_clip']
+           'load_corpus', 'toy_clip', 'guidance_video']
 
 # %% ../../nbs/18_data_corpus.ipynb #k005
 SPLITS = ("train", "test")
@@ -117,3 +118,12 @@ def toy_clip(seconds: float = 8.0, bpm: float = 120.0, sr: int = 22050, fps: flo
         (0.3 * np.sin(np.pi * (t - 0.25) / period) ** 2)[:, None].astype(np.float32)
     if skeleton != "dwm23": m = convert_motion(m, "dwm23", skeleton).astype(np.float32)
     return DanceClip(y, sr, m, fps, skeleton, genre="toy", beats=beats, tempo=bpm, source=f"toy_clip(seed={seed})")
+
+# %% ../../nbs/18_data_corpus.ipynb #k020
+def guidance_video(clip: DanceClip, resolution: int, seconds: float = 60.0, step: int = 2,
+                   seed: int = 3) -> tuple[np.ndarray, np.ndarray]:
+    "An avatar dancing `clip`'s motion in place: frames `(T', res, res, 3)` uint8 and keypoints `(T', J, 2)`, every `step`-th frame."
+    sk = get_skeleton(clip.skeleton); m = clip.motion[: int(seconds * clip.fps)].copy()
+    m[..., [0, 2]] -= m[:, sk.root:sk.root + 1, [0, 2]]
+    frames, kp = render_avatar(m, sk, resolution, seed=seed)
+    return frames[::step], kp[::step]

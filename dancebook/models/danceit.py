@@ -4,8 +4,7 @@
 
 # %% ../../nbs/51_models_danceit.ipynb #c003
 from __future__ import annotations
-import hashlib
-from typing import Callable
+from typing import Callable, Literal
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -15,13 +14,13 @@ from torch import nn
 import torch.nn.functional as F
 from torch.utils.data import Dataset, TensorDataset
 
-from ..core import ConfigError, DataError, ArtifactStore, get_preset, pick_device, preset_config, seed_everything
+from ..core import config_key, ConfigError, DataError, ArtifactStore, get_preset, pick_device, preset_config, seed_everything
 from ..skeleton import Skeleton, get_skeleton, check_motion
 from ..audio import audio_features, audio_beats, check_audio
 from ..motion import project_2d, velocity_sum, body_size, smooth_keypoints, valid_frames, valid_runs
 from ..frames import to_image_tensor, to_frames, pose_maps, crop_boxes, paste_boxes
 from ..data.core import DanceClip
-from ..data.corpus import Corpus, load_corpus
+from ..data.corpus import Corpus, load_corpus, guidance_video
 from ..tables import PaperTable
 from ..nn.blocks import BiLSTMEncoder
 from ..nn.graph import STGCNEncoder
@@ -476,9 +475,7 @@ _PARTS = {"matchnet": _MATCHING + ("d_feat", "widths", "kernel", "margin"), "reg
 
 def checkpoint_name(cfg: DanceItConfig, part: str, suffix: str = ".pt") -> str:
     "File name of `part`'s checkpoint: part, fragment length (Φ_c, regressor), hash of its fields changed from the preset."
-    base = _preset_config(cfg.preset)
-    changed = {f: getattr(cfg, f) for f in _PARTS[part] if getattr(cfg, f) != getattr(base, f)}
-    key = "-" + hashlib.sha1(repr(sorted(changed.items())).encode()).hexdigest()[:8] if changed else ""
+    key = config_key(cfg, _preset_config(cfg.preset), _PARTS[part])
     return part + (f"_{cfg.seconds:g}s" if part in ("matchnet", "regressor") else "") + key + suffix
 
 @lru_cache(maxsize=4)
@@ -503,12 +500,13 @@ def _fit(net, ckpt, data: Callable[[], Dataset], step, opts, batch_size, epochs,
 def _adam(net, lr, betas=(0.9, 0.999)): return [torch.optim.Adam(net.parameters(), lr, betas=betas)]
 
 def _guidance(guidance, store: ArtifactStore, cfg: DanceItConfig, clip: DanceClip):
-    "The guidance `(frames, keypoints)`: given, made from `clip` by the function `guidance`, or stored; checked against the store."
+    "The guidance `(frames, keypoints)`: none, the stored one or an avatar of `clip` ('avatar'), or the given one (checked against the store)."
+    if guidance is None: return None
     path = store.path(checkpoint_name(cfg, "guidance", ".npz"))
-    if callable(guidance): guidance = guidance(clip.motion, clip.skeleton, cfg.resolution, clip.fps, cfg.guidance_seconds)
-    if guidance is None:
-        if not path.exists(): return None
-        z = np.load(path); return z["frames"], z["kp"]
+    if isinstance(guidance, str):
+        if guidance != "avatar": raise ConfigError(f"guidance must be 'avatar', None or (frames, keypoints), got {guidance!r}")
+        if path.exists(): z = np.load(path); return z["frames"], z["kp"]
+        guidance = guidance_video(clip, cfg.resolution, cfg.guidance_seconds)
     frames, kp = np.asarray(guidance[0]), np.asarray(guidance[1], np.float32)
     if len(frames) != len(kp) or frames.shape[1:] != (cfg.resolution, cfg.resolution, 3):
         raise DataError(f"guidance needs frames (T, {cfg.resolution}, {cfg.resolution}, 3) and keypoints (T, J, 2) of one "
@@ -522,7 +520,7 @@ def _guidance(guidance, store: ArtifactStore, cfg: DanceItConfig, clip: DanceCli
     return frames, kp
 
 def load_or_train(cfg: DanceItConfig, dataset: str = "auto", seed: int = 0, device="auto", data_dir=None,
-                  guidance=None, progress: bool = True) -> DanceIt:
+                  guidance: Literal["avatar"] | tuple | None = "avatar", progress: bool = True) -> DanceIt:
     "DanceIt trained on the `dataset` corpus at `cfg` (checkpoints in the artifact store: loaded, resumed or trained)."
     dev = pick_device(device)
     corpus, tracks = load_tracks(cfg, "train", dataset, data_dir)
@@ -550,7 +548,7 @@ def load_or_train(cfg: DanceItConfig, dataset: str = "auto", seed: int = 0, devi
 def generate(model: DanceIt, y, sr: int, *, video: bool = False) -> tuple[np.ndarray, float]:
     "Keypoints `(T, J, 2)` (pixels; spatial + temporal alignment) for music `y` `(N,)` at `sr`, or frames `(T, H, W, 3)` uint8, and fps."
     if video and model.posegan is None:
-        raise ConfigError("this DanceIt has no imagination GANs: pass guidance= (frames and keypoints of a target person) to load_or_train")
+        raise ConfigError("this DanceIt has no imagination GANs: it was loaded with guidance=None; load it with the default guidance='avatar' or a (frames, keypoints) video")
     size, center = model.target()
     kp = generate_poses(model.matchnet, model.db, y, sr, size, center, model.db_feats)["final"]
     if not video: return kp, model.fps

@@ -4,7 +4,6 @@
 
 # %% ../../nbs/50_models_harmogan.ipynb #c003
 from __future__ import annotations
-import hashlib
 from dataclasses import dataclass, fields
 from typing import NamedTuple
 
@@ -15,7 +14,7 @@ import torch.nn.functional as F
 from torch import nn
 from torch.utils.data import Dataset
 
-from ..core import ArtifactStore, ConfigError, DataError, preset_config, seed_everything, pick_device
+from ..core import ArtifactStore, config_key, ConfigError, DataError, preset_config, seed_everything, pick_device
 from ..skeleton import convert_motion
 from ..motion import resample_motion, to_metres
 from ..audio import audio_beats, audio_features, beat_strength, segment_meters, meter_units
@@ -118,10 +117,7 @@ def config(preset: str | None = "small", **overrides) -> HarmoGANConfig:
 # %% ../../nbs/50_models_harmogan.ipynb #h002
 def artifact_store(cfg: HarmoGANConfig, dataset: str, seed: int = 0) -> ArtifactStore:
     "Where `cfg`'s runs on `dataset` live: `<preset>`, or `<preset>-<hash of the fields that differ from it>` (variant aside)."
-    base = _preset_config(cfg.preset)
-    diff = sorted((f.name, getattr(cfg, f.name)) for f in fields(cfg)
-                  if f.name != "variant" and getattr(cfg, f.name) != getattr(base, f.name))
-    key = cfg.preset + (f"-{hashlib.sha1(repr(diff).encode()).hexdigest()[:8]}" if diff else "")
+    key = cfg.preset + config_key(cfg, _preset_config(cfg.preset), [f.name for f in fields(cfg) if f.name != "variant"])
     return ArtifactStore("harmogan", dataset, key, seed)
 
 # %% ../../nbs/50_models_harmogan.ipynb #c009
@@ -484,23 +480,23 @@ _BALLROOM = dict(columns=("chacha", "jive", "quickstep", "rumba", "samba", "tang
 _NOT_PRINTED = "a bar chart: the paper prints no values"
 
 PAPER_TABLES = {
-    "table1_harmony_score": PaperTable(_PAPER, "Table I", "harmony score of dances generated for unseen Ballroom music", **_BALLROOM,
+    "Table I": PaperTable(_PAPER, "Table I", "harmony score of dances generated for unseen Ballroom music", **_BALLROOM,
         convention="eq. 11 over salient beats (eqs. 4-10), alpha 0.1, beta 1, delta 0.25 s, gamma 2; average over the 7 genres",
         rows={"Lee et al. [28]": (0.3509, 0.3359, 0.2773, 0.2862, 0.2805, 0.2657, 0.2703, 0.2953),
               "Ren et al. [18]": (0.2759, 0.3321, 0.1625, 0.2154, 0.2761, 0.2671, 0.3122, 0.2630),
               "HarmoGAN w/o L_H": (0.1536, 0.2115, 0.2150, 0.1679, 0.2495, 0.1929, 0.2377, 0.2040),
               "HarmoGAN": (0.4097, 0.3995, 0.3199, 0.3529, 0.3468, 0.2948, 0.3455, 0.3527)}),
-    "table2_hit_rate": PaperTable(_PAPER, "Table II", "hit rate of dances generated for unseen Ballroom music", **_BALLROOM, units="%",
+    "Table II": PaperTable(_PAPER, "Table II", "hit rate of dances generated for unseen Ballroom music", **_BALLROOM, units="%",
         convention="share of salient audio beats with a salient visual beat within delta = 0.25 s (§V-E)",
         rows={"Lee et al. [28]": (58.89, 59.92, 53.03, 65.06, 64.92, 58.46, 54.30, 59.23),
               "Ren et al. [18]": (28.13, 51.03, 33.33, 41.53, 49.07, 42.84, 52.59, 42.65),
               "HarmoGAN w/o L_H": (14.25, 17.45, 18.18, 20.91, 29.12, 21.48, 25.53, 20.99),
               "HarmoGAN": (74.60, 75.70, 71.21, 77.01, 83.69, 74.98, 72.89, 75.73)}),
-    "fig9_motion_quality": PaperTable(_PAPER, "Fig. 9", "motion quality of the three variants against the ground truth",
+    "Fig. 9": PaperTable(_PAPER, "Fig. 9", "motion quality of the three variants against the ground truth",
         ("MSE", "cosine distance", "LPIPS", "FID"),
         rows={"L_pose only": (None,) * 4, "+ L_GAN (HarmoGAN w/o L_H)": (None,) * 4, "+ L_H (HarmoGAN)": (None,) * 4},
         dataset="Dance with Melody, test split", notes=_NOT_PRINTED),
-    "fig12_dance_harmony": PaperTable(_PAPER, "Fig. 12", "harmony of real and generated dances", ("harmony score", "hit rate"),
+    "Fig. 12": PaperTable(_PAPER, "Fig. 12", "harmony of real and generated dances", ("harmony score", "hit rate"),
         rows={"ground truth": (None, None), "HarmoGAN w/o L_H": (None, None), "HarmoGAN": (None, None)},
         units="hit rate in %", convention="as Tables I and II", dataset="Dance with Melody, test split", notes=_NOT_PRINTED),
 }
