@@ -70,13 +70,14 @@ def _our_values(t: PaperTable, row: str, vals) -> dict:
     return dict(zip(t.columns, vals))
 
 @patch
-def compare(self: PaperTable, ours: dict[str, dict | tuple], fmt: str | None = None, side: str = "columns") -> pd.DataFrame:
-    "The paper's rows and `ours` side by side: per column (`side='columns'`) or per row (`'rows'`) 'paper' then 'dancebook'."
+def compare(self: PaperTable, ours: dict[str, dict | tuple], fmt: str | None = None, side: str = "columns",
+            missing: str = NOT_BUILT) -> pd.DataFrame:
+    "The paper's rows and `ours` side by side (per column or per row); a paper row absent from `ours` says `missing`."
     if side not in ("columns", "rows"): raise ConfigError(f"side must be 'columns' or 'rows', got {side!r}")
     mine = {r: _our_values(self, r, v) for r, v in ours.items()}
     rows = list(dict.fromkeys([*self.rows, *mine]))
     def paper(r, j): return _cell(self.rows[r][j], fmt) if r in self.rows else ""
-    def ours_(r, c): return _cell(mine[r].get(c), fmt) if r in mine else NOT_BUILT
+    def ours_(r, c): return _cell(mine[r].get(c), fmt) if r in mine else missing
     data = {(c, src): [paper(r, j) if src == "paper" else ours_(r, c) for r in rows]
             for j, c in enumerate(self.columns) for src in ("paper", "dancebook")}
     df = pd.DataFrame(data, index=pd.Index(rows, name=self.table), dtype=object)
