@@ -4,7 +4,7 @@
 
 # %% ../nbs/40_train.ipynb #c003
 from __future__ import annotations
-import contextlib, csv, gc, math, os, random, threading, time
+import contextlib, csv, gc, math, os, random, time
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -156,7 +156,6 @@ def backward_step(self: Learner, loss: torch.Tensor, opt: int | torch.optim.Opti
         self.scaler.unscale_(opt)
         torch.nn.utils.clip_grad_norm_(_params(opt), clip)
     self.scaler.step(opt)
-    self.scaler.update()
     self._stepped.add(id(opt))
 
 def supervised_step(loss_func: Callable) -> Callable:
@@ -260,6 +259,7 @@ def fit(self: Learner, epochs: int = 1, max_steps: int | None = None, resume: bo
             for batch in self.batches(self.epoch, skip=self.batch_in_epoch):
                 self._stepped = set()
                 self.losses = _as_floats(self.step_fn(self, self.to_device(batch)))
+                if self._stepped: self.scaler.update()  # once per batch, after every optimiser stepped (AMP)
                 bad = [k for k, v in self.losses.items() if not math.isfinite(v)]
                 if bad:
                     raise TrainingError(f"loss {', '.join(bad)} is {self.losses[bad[0]]} at step {self.step + 1} "
@@ -280,7 +280,7 @@ def fit(self: Learner, epochs: int = 1, max_steps: int | None = None, resume: bo
 
 @patch(as_prop=True)
 def done(self: Learner) -> bool:
-    "True once `max_steps` optimiser steps have been taken."
+    "True once `max_steps` steps (batches; with `accumulate=k`, k per optimiser step) have been taken."
     return self.max_steps is not None and self.step >= self.max_steps
 
 @patch
@@ -474,7 +474,10 @@ def load_or_train(model: nn.Module, ckpt: str | Path, make_learner: Callable[[nn
     st = read_checkpoint(ckpt) if ckpt.exists() else None
     if st is not None and (st["epoch"] >= epochs or (max_steps is not None and st["step"] >= max_steps)):
         return load_weights(model, ckpt, checkpoint=st, ema=ema)
-    learn = make_learner(model, standard_cbs(ckpt, progress)).fit(epochs, max_steps, resume=True)
+    learn = make_learner(model, standard_cbs(ckpt, progress))
+    if ema and not any(isinstance(cb, EMACallback) for cb in learn.cbs):
+        raise ConfigError("load_or_train(ema=True) needs an EMACallback among the learner's callbacks, and make_learner adds none")
+    learn.fit(epochs, max_steps, resume=True)
     if ema: _set_weights(model, {"ema": learn.ema}, ckpt, "ema")
     return model.eval()
 
@@ -485,13 +488,14 @@ def _cat(outs: list):
     return torch.cat(outs)
 
 def _to(x, device):
-    "Move a tensor (or an array, made a tensor), or a tuple/list of them, to `device`."
+    "Move a tensor (or an array, made a tensor), or a tuple/list/dict of them, to `device`."
     if isinstance(x, (tuple, list)): return type(x)(_to(v, device) for v in x)
+    if isinstance(x, dict): return {k: _to(v, device) for k, v in x.items()}
     return torch.as_tensor(x).to(device) if isinstance(x, (torch.Tensor, np.ndarray)) else x
 
 @torch.no_grad()
 def predict(model: nn.Module, *inputs, batch_size: int = 64, fn: Callable | None = None):
-    "Outputs of `model(*batch)` (or `fn(model, *batch)`) over batches of `inputs`, run where the model is, on the CPU."
+    "Outputs of `model(*batch)` (or `fn(model, *batch)`; one `batch` when a Dataset yields tensors or dicts) over batches of `inputs`, on the CPU."
     p = next(model.parameters(), None)
     dev = p.device if p is not None else torch.device("cpu")
     model.eval()
@@ -507,7 +511,7 @@ def predict(model: nn.Module, *inputs, batch_size: int = 64, fn: Callable | None
     outs = []
     for i in range(0, n, batch_size):
         b = _to(take(i, min(i + batch_size, n)), dev)
-        out = call(model, *b)
+        out = call(model, *b) if isinstance(b, (tuple, list)) else call(model, b)
         outs.append(type(out)(o.cpu() for o in out) if isinstance(out, (tuple, list)) else out.cpu())
     return _cat(outs)
 
@@ -517,8 +521,12 @@ def gan_update(learn: Learner, d_loss: Callable[[], torch.Tensor], g_loss: Calla
     "Step optimiser `d_opt` on `d_loss()`, then optimiser `g_opt` on `g_loss()` (computed after D's update)."
     with learn.autocast(): ld = d_loss()
     learn.backward_step(ld, d_opt)
+    d_params = _params(learn.optimizers[d_opt])
+    kept = [None if p.grad is None else p.grad.clone() for p in d_params] if learn.accumulate > 1 else None
     with learn.autocast(): lg = g_loss()
     learn.backward_step(lg, g_opt)
+    if kept is not None:                       # G's backward also reaches D: keep it out of D's accumulating gradients
+        for p, g in zip(d_params, kept): p.grad = g
     return {"d_loss": ld, "g_loss": lg}
 
 # %% ../nbs/40_train.ipynb #c031
