@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from dancebook.core import seed_everything
 from dancebook.data.corpus import load_corpus, toy_clip
-from dancebook.models.harmogan import GENRES, HarmoGAN, config, make_learner, make_units, generate, clip_motion
+from dancebook.models.harmogan import TRAIN_GENRES, HarmoGAN, config, make_learner, make_units, generate, clip_motion
 from dancebook.nn.blocks import n_params
 
 
@@ -37,7 +37,7 @@ def main():
     print(f"generation: {a.music_seconds:.0f} s of music -> {len(out)} frames in {dt:.2f} s "
           f"= {len(out) / dt:.0f} frames/s ({len(out) / dt / cfg.fps:.1f}x real time), including audio analysis")
 
-    corpus = load_corpus(a.dataset, "train", preset=cfg.preset, genres=GENRES, fps=cfg.fps)
+    corpus = load_corpus(a.dataset, "train", preset=cfg.preset, genres=TRAIN_GENRES, fps=cfg.fps)
     t0 = time.perf_counter(); units = make_units(corpus.clips, cfg); t_units = time.perf_counter() - t0
     print(f"data: {len(units)} meter units from {len(corpus)} {corpus.name} clips in {t_units:.1f} s")
     for stage, variant in ((1, "full"), (2, "pose"), (2, "gan"), (2, "full")):

@@ -117,10 +117,13 @@ def test_load_or_train_resumes_an_interrupted_variant(fixed_units, monkeypatch):
 
 
 def test_overridden_config_never_loads_the_presets_checkpoint(fixed_units):
-    H.load_or_train(fixed_units, "synth", progress=False, device="cpu")
-    other = replace(fixed_units, w_harmony=2.0)
-    assert H.artifact_store(other, "synth").dir != H.artifact_store(fixed_units, "synth").dir
-    assert not H.artifact_store(other, "synth").exists("full.pt")
+    base = H.load_or_train(fixed_units, "synth", progress=False, device="cpu")
+    other_cfg = replace(fixed_units, w_harmony=2.0)
+    folder = H.artifact_store(other_cfg, "synth").dir
+    assert folder != H.artifact_store(fixed_units, "synth").dir and not (folder / "full.pt").exists()
+    other = H.load_or_train(other_cfg, "synth", progress=False, device="cpu")     # trained into its own folder
+    assert (folder / "full.pt").exists()
+    assert any(not torch.equal(a, b) for a, b in zip(base.state_dict().values(), other.state_dict().values()))
 
 
 def hard_scores(motion, audio_frames):

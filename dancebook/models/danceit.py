@@ -451,6 +451,7 @@ class DanceIt:
     posegan: PoseGAN | None = None
     facegan: FaceGAN | None = None
     guidance: tuple | None = None              # the target person's frames `(T, res, res, 3)` and keypoints `(T, J, 2)`
+    seed: int = 0                              # the seed it was trained with (its baseline trains beside it)
 
     @property
     def fps(self) -> float: return self.db.fps
@@ -467,10 +468,10 @@ class DanceIt:
 _MATCHING = ("min_clip_seconds", "n_mfcc", "hidden", "dropout", "lr", "delay", "neg_other", "hop", "epochs", "batch_size",
              "max_steps")
 _PARTS = {"matchnet": _MATCHING + ("d_feat", "widths", "kernel", "margin"), "regressor": _MATCHING,
-          "guidance": ("guidance_seconds", "resolution"),
-          "posegan": ("guidance_seconds", "resolution", "g_base", "g_depth", "gan_epochs", "gan_lr", "gan_batch", "w_l1",
+          "guidance": ("min_clip_seconds", "guidance_seconds", "resolution"),   # the avatar dances the first training clip
+          "posegan": ("min_clip_seconds", "guidance_seconds", "resolution", "g_base", "g_depth", "gan_epochs", "gan_lr", "gan_batch", "w_l1",
                       "w_fm", "max_steps"),
-          "facegan": ("guidance_seconds", "resolution", "g_base", "g_depth", "gan_epochs", "gan_lr", "gan_batch", "w_l1",
+          "facegan": ("min_clip_seconds", "guidance_seconds", "resolution", "g_base", "g_depth", "gan_epochs", "gan_lr", "gan_batch", "w_l1",
                       "w_fm", "max_steps", "face_frac", "face_epochs")}
 
 def checkpoint_name(cfg: DanceItConfig, part: str, suffix: str = ".pt") -> str:
@@ -530,7 +531,7 @@ def load_or_train(cfg: DanceItConfig, dataset: str = "auto", seed: int = 0, devi
     seed_everything(seed); net = MatchNet(db.skeleton, cfg)
     _fit(net, store.path(checkpoint_name(cfg, "matchnet")), lambda: MatchingPairs(tracks, db, cfg), matching_step,
          _adam(net, cfg.lr), cfg.batch_size, cfg.epochs, cfg, seed, dev, progress)
-    model = DanceIt(cfg, corpus.name, tracks, db, net, embed_db(net, db), guidance=guidance)
+    model = DanceIt(cfg, corpus.name, tracks, db, net, embed_db(net, db), guidance=guidance, seed=seed)
     if guidance is None: return model
     frames, kp = guidance
     seed_everything(seed); gan = PoseGAN(cfg)
@@ -572,10 +573,10 @@ def regression_step(learn, batch) -> dict:
     learn.backward_step(loss)
     return {"loss": loss}
 
-def load_or_train_regressor(model: DanceIt, seed: int = 0, device="auto", progress: bool = True) -> DirectRegressor:
+def load_or_train_regressor(model: DanceIt, device="auto", progress: bool = True) -> DirectRegressor:
     "The direct-mapping baseline trained with MSE on `model`'s windows (its checkpoint beside `model`'s)."
     cfg, db, dev = model.cfg, model.db, pick_device(device)
-    store = ArtifactStore("danceit", model.dataset, cfg.preset, seed)
+    store, seed = ArtifactStore("danceit", model.dataset, cfg.preset, model.seed), model.seed
     seed_everything(seed); net = DirectRegressor(db.poses.shape[2], cfg.n_mfcc, cfg.hidden, cfg.dropout)
     return _fit(net, store.path(checkpoint_name(cfg, "regressor")), lambda: MatchingPairs(model.tracks, db, cfg), regression_step,
                 _adam(net, cfg.lr), cfg.batch_size, cfg.epochs, cfg, seed, dev, progress)

@@ -17,7 +17,7 @@ from torch.utils.data import Dataset
 from ..core import ArtifactStore, config_key, ConfigError, DataError, preset_config, seed_everything, pick_device
 from ..skeleton import convert_motion
 from ..motion import resample_motion, to_metres
-from ..audio import audio_beats, audio_features, beat_strength, segment_meters, meter_units
+from ..audio import check_audio, audio_beats, audio_features, beat_strength, segment_meters, meter_units
 from ..metrics.harmony import HarmonyParams, audio_saliency_mask
 from ..data.core import DanceClip
 from ..data.corpus import dance_dataset, load_corpus
@@ -28,7 +28,7 @@ from ..train import load_or_train as load_or_fit
 from ..tables import PaperTable
 
 # %% auto #0
-__all__ = ['VARIANTS', 'GENRES', 'PAPER_TABLES', 'Variant', 'HarmoGANConfig', 'config', 'artifact_store', 'clip_motion',
+__all__ = ['VARIANTS', 'TRAIN_GENRES', 'PAPER_TABLES', 'Variant', 'HarmoGANConfig', 'config', 'artifact_store', 'clip_motion',
            'MusicFeatures', 'music_features', 'clip_features', 'unit_local', 'visual_input', 'MeterUnits', 'make_units',
            'Generator', 'CrossModalD', 'SpatioTemporalD', 'kl_pose_loss', 'mse_pose_loss', 'PoseFeatureNet',
            'feature_loss', 'fit_pose_features', 'padded_velocity_sum', 'soft_visual_beats', 'soft_harmony',
@@ -99,6 +99,10 @@ class HarmoGANConfig:
         if L < 8 or L % 4: raise ConfigError(f"a meter unit must span a multiple of 4 frames (>= 8) for the 4-part "
                                              f"spatio-temporal discriminator; unit_seconds={self.unit_seconds} gives {L}")
         if self.n_joints != 21: raise ConfigError(f"HarmoGAN uses 21 joints, got n_joints={self.n_joints}")
+        h = self.harmony
+        if (h.window, h.favor) != ("symmetric", "audio"):   # what soft_harmony relaxes; a loss must not train against another score
+            raise ConfigError(f"L_H's soft surrogate relaxes the symmetric window with favor='audio'; got window={h.window!r}, "
+                              f"favor={h.favor!r} (score other settings with the metric's own HarmonyParams)")
 
 _PRESETS = {
     "paper": dict(hidden=512, gru_layers=2, d_hidden=256, feat_channels=(64, 128, 128), feat_steps=2000),
@@ -162,9 +166,9 @@ def clip_features(clip: DanceClip, cfg: HarmoGANConfig) -> tuple[np.ndarray, Mus
     return motion, music_features(clip.audio, clip.sr, cfg, len(motion))
 
 # %% ../../nbs/50_models_harmogan.ipynb #c017
-def unit_local(pose: np.ndarray | torch.Tensor, root: int = 2):
+def unit_local(pose: np.ndarray, root: int = 2) -> tuple[np.ndarray, np.ndarray]:
     "Subtract the root's horizontal (x, z) position at frame 0: `(..., T, J, 3)`; returns `(local, offset (..., 1, 1, 3))`."
-    off = pose[..., :1, root:root + 1, :] * (torch.tensor([1., 0., 1.]) if torch.is_tensor(pose) else np.array([1., 0., 1.], np.float32))
+    off = pose[..., :1, root:root + 1, :] * np.array([1., 0., 1.], np.float32)
     return pose - off, off
 
 def visual_input(pose: torch.Tensor, given: torch.Tensor) -> torch.Tensor:
@@ -198,7 +202,7 @@ def make_units(clips: list[DanceClip], cfg: HarmoGANConfig) -> MeterUnits:
     return MeterUnits(*(np.stack(out[k][:n]) for k in ("mfcc", "pose", "given", "salient_beats")))
 
 # %% ../../nbs/50_models_harmogan.ipynb #c023
-GENRES = ("chacha", "rumba", "tango", "waltz")   # Dance with Melody's four genres, the paper's training data (§V-A)
+TRAIN_GENRES = ("chacha", "rumba", "tango", "waltz")   # Dance with Melody's four genres, the paper's training data (§V-A)
 
 # %% ../../nbs/50_models_harmogan.ipynb #c025
 class Generator(nn.Module):
@@ -428,7 +432,7 @@ def load_or_train(cfg: HarmoGANConfig, dataset: str = "auto", seed: int = 0, dev
     seed_everything(seed)
     model, rng = HarmoGAN(cfg), get_rng_state()
     def stage2(model: HarmoGAN, cbs) -> Learner:
-        clips = load_corpus(name, "train", preset=cfg.preset, genres=GENRES, fps=cfg.fps, data_dir=data_dir).clips
+        clips = load_corpus(name, "train", preset=cfg.preset, genres=TRAIN_GENRES, fps=cfg.fps, data_dir=data_dir).clips
         units = make_units(clips, cfg)
         model.load_state_dict(pretrain(cfg, units, store.path("pretrain.pt"), seed, device, progress).state_dict())
         set_rng_state(rng)
@@ -448,9 +452,9 @@ def generate(model: HarmoGAN, y: np.ndarray, sr: int, init_pose: np.ndarray | No
     c, L = model.cfg, model.cfg.unit_frames
     init_pose = model.rest_pose.cpu().numpy() if init_pose is None else np.asarray(init_pose, np.float32)
     if init_pose.shape != (21, 3): raise DataError(f"init_pose must have shape (21, 3), got {init_pose.shape}")
-    y = np.asarray(y, np.float32)
-    if y.ndim != 1 or len(y) < sr * c.unit_seconds / 4:
-        raise DataError(f"audio must be mono (N,) and at least {c.unit_seconds / 4:g} s long, got {y.shape} at {sr} Hz")
+    y = check_audio(y, sr, "music")
+    if len(y) < sr * c.unit_seconds / 4:
+        raise DataError(f"music must be at least {c.unit_seconds / 4:g} s long, got {len(y) / sr:.2f} s at {sr} Hz")
     dev = next(model.parameters()).device; model.eval()
     T = int(len(y) / sr * c.fps)
     music = music_features(y, sr, c, T)
