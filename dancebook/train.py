@@ -275,6 +275,9 @@ def fit(self: Learner, epochs: int = 1, max_steps: int | None = None, resume: bo
         self._cb("after_fit")
     except CancelFit:
         pass
+    except BaseException:
+        self.close_distributed(barrier=False)  # the other ranks may never reach a barrier: close this one's side, then raise
+        raise
     self.close_distributed()
     return self
 
@@ -290,10 +293,10 @@ def checkpoint_path(self: Learner) -> Path | None:
 
 # %% ../nbs/40_train.ipynb #c022b
 @patch
-def close_distributed(self: Learner):
-    "Barrier, drop the DDP wrappers, and destroy the process group if this learner started it (no-op in one process)."
+def close_distributed(self: Learner, barrier: bool = True):
+    "(Barrier,) drop the DDP wrappers, and destroy the process group if this learner started it (no-op in one process)."
     if self.world <= 1 or not dist.is_initialized(): return
-    dist.barrier()
+    if barrier: dist.barrier()
     if not self._owns_pg: return
     self._ddp = {}; gc.collect()  # free the reducers, which hold the group, before destroying it
     dist.destroy_process_group()

@@ -71,13 +71,13 @@ def _torchrun(out, p_drop, *extra):
     cmd = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node=2",
            str(Path(__file__).with_name("ddp_train.py")), str(out), str(p_drop), *extra]
     r = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
-    assert r.returncode == 0, r.stderr[-3000:]
-    for i in (0, 1): assert_clean_shutdown(json.loads((out / f"rank{i}.json").read_text()))
+    assert r.returncode == 0 and "terminate called" not in r.stderr, r.stderr[-3000:]
+    for i in (0, 1): assert_clean_shutdown(json.loads((out / f"rank{i}.json").read_text()), failed=extra == ("fail",))
     return [torch.load(out / f"rank{i}.pt", weights_only=True) for i in (0, 1)]
 
-def assert_clean_shutdown(left: dict):
-    "Issue 21: after `fit` under torchrun the learner destroyed the group it started; no thread, wrapper or worker is left."
-    assert left["world"] == 2 and not left["pg_initialized"] and left["ddp_wrappers"] == 0, left
+def assert_clean_shutdown(left: dict, failed: bool = False):
+    "Issue 21: after `fit` under torchrun (ended by an error when `failed`) the learner destroyed the group it started; no thread, wrapper or worker is left."
+    assert left["failed"] == failed and left["world"] == 2 and not left["pg_initialized"] and left["ddp_wrappers"] == 0, left
     assert left["py_threads"] == ["MainThread"] and left["children"] == 0, left
     assert left["os_threads"] == ["python"], left  # gloo's C++ threads joined before exit, not torn down by it
 
@@ -93,6 +93,11 @@ def test_ddp_matches_single_process_with_double_batch(tmp_path):
     init = toy_learner(p_drop=0.0).model.state_dict()
     assert all(torch.allclose(r0[k], single[k], atol=1e-5) for k in single)
     assert not same(r0, init)
+
+def test_ddp_failed_fit_still_closes_the_process_group(tmp_path):
+    "A fit that raises (here at step 3 on both ranks) leaves no gloo thread to be torn down at exit (issue 21)."
+    r0, r1 = _torchrun(tmp_path, 0.0, "fail")
+    assert same(r0, r1)
 
 def test_ddp_gan_with_two_optimisers_keeps_ranks_identical(tmp_path):
     "Generator and discriminator are wrapped separately (ddp_modules) and stay in step across ranks."
