@@ -145,12 +145,15 @@ def autocast(self: Learner):
 
 @patch
 def backward_step(self: Learner, loss: torch.Tensor, opt: int | torch.optim.Optimizer = 0, clip: float | None = None):
-    "zero_grad, backward (scaled under AMP), optional grad-norm clip, optimiser step; every `accumulate` batches."
+    "zero_grad, backward (scaled under AMP), optional grad-norm clip, optimiser step; every `accumulate` batches, touching only `opt`'s gradients."
     opt = self.optimizers[opt] if isinstance(opt, int) else opt
     k, b, n = self.accumulate, self.batch_in_epoch, self.steps_per_epoch()
     cycle = min(k, n - b // k * k)  # batches in this accumulation cycle (the epoch's last one may be short)
     if b % k == 0: opt.zero_grad(set_to_none=True)
+    others = [p for o in self.optimizers if o is not opt for p in _params(o)] if k > 1 else []
+    kept = [None if p.grad is None else p.grad.clone() for p in others]   # another optimiser's cycle (e.g. G's loss reaching D)
     self.scaler.scale(loss / cycle if cycle > 1 else loss).backward()
+    for p, g in zip(others, kept): p.grad = g                             # ... must not take this loss's gradients
     if (b + 1) % k and b + 1 < n: return  # keep accumulating
     if clip is not None:
         self.scaler.unscale_(opt)
@@ -524,12 +527,8 @@ def gan_update(learn: Learner, d_loss: Callable[[], torch.Tensor], g_loss: Calla
     "Step optimiser `d_opt` on `d_loss()`, then optimiser `g_opt` on `g_loss()` (computed after D's update)."
     with learn.autocast(): ld = d_loss()
     learn.backward_step(ld, d_opt)
-    d_params = _params(learn.optimizers[d_opt])
-    kept = [None if p.grad is None else p.grad.clone() for p in d_params] if learn.accumulate > 1 else None
     with learn.autocast(): lg = g_loss()
     learn.backward_step(lg, g_opt)
-    if kept is not None:                       # G's backward also reaches D: keep it out of D's accumulating gradients
-        for p, g in zip(d_params, kept): p.grad = g
     return {"d_loss": ld, "g_loss": lg}
 
 # %% ../nbs/40_train.ipynb #c031

@@ -17,12 +17,13 @@ from .synth import GENRES, synth_corpus
 from ..render import render_avatar
 
 # %% auto #0
-__all__ = ['SPLITS', 'TEST_SEED_OFFSET', 'CORPORA', 'AUTO_ORDER', 'dwm_clips', 'synth_clips', 'dance_dataset', 'Corpus',
-           'load_corpus', 'toy_clip', 'guidance_video']
+__all__ = ['SPLITS', 'TEST_SEED_OFFSET', 'DATASET_GENRES', 'CORPORA', 'AUTO_ORDER', 'dwm_clips', 'synth_clips', 'dance_dataset',
+           'Corpus', 'load_corpus', 'toy_clip', 'guidance_video']
 
 # %% ../../nbs/18_data_corpus.ipynb #k005
 SPLITS = ("train", "test")
 TEST_SEED_OFFSET = 10_000   # SynthDance's held-out clips are generated with seed + TEST_SEED_OFFSET: unseen music
+DATASET_GENRES = {"dwm": tuple(DWM_GENRES.values()), "synth": GENRES}   # the genres each dataset holds
 
 def _check_genres(genres, known, dataset: str) -> tuple[str, ...]:
     "`genres` (None: all of `known`) as a tuple, each one of `known`."
@@ -34,7 +35,7 @@ def _check_genres(genres, known, dataset: str) -> tuple[str, ...]:
 def dwm_clips(split: str, *, clips_per_genre: int | None = None, clip_seconds: float | None = None, genres=None,
                fps: float | None = None, seed: int = 0, data_dir=None, **kw) -> list[DanceClip]:
     "Dance with Melody's `split` (the release's) at `fps` (None: 25), `genres` only; the generator's sizes are ignored."
-    genres = _check_genres(genres, DWM_GENRES.values(), "Dance with Melody")
+    genres = _check_genres(genres, DATASET_GENRES["dwm"], "Dance with Melody")
     root = find_dataset("dance_with_melody", data_dir)
     if root is None: raise DatasetNotFound("Dance with Melody not found under the data directory; pass data_dir= or set DANCEBOOK_DATA")
     return [c for c in load_dwm(root, split=split, fps=fps or DWM_FPS, **kw) if c.genre in genres]
@@ -42,7 +43,7 @@ def dwm_clips(split: str, *, clips_per_genre: int | None = None, clip_seconds: f
 def synth_clips(split: str, *, clips_per_genre: int, clip_seconds: float, genres=None, fps: float | None = None,
                 seed: int = 0, data_dir=None, **kw) -> list[DanceClip]:
     "SynthDance's `split`: `clips_per_genre` training clips per genre, or a quarter as many held-out ones of unseen music."
-    genres = _check_genres(genres, GENRES, "SynthDance")
+    genres = _check_genres(genres, DATASET_GENRES["synth"], "SynthDance")
     n, s = (clips_per_genre, seed) if split == "train" else (max(1, clips_per_genre // 4), seed + TEST_SEED_OFFSET)
     return synth_corpus(n, clip_seconds, seed=s, genres=genres, **({} if fps is None else {"fps": fps}), **kw)
 

@@ -160,7 +160,7 @@ def fragment_db(tracks: list[PoseAudioTrack], seconds: float, move_pct: float = 
                 track_ids.append(i); starts.append(s)
     if not poses: raise DataError(f"no track has a valid run of {L} frames ({seconds}s); use shorter fragments")
     poses, mfcc = np.stack(poses), np.stack(mfcc).astype(np.float32)
-    moves = np.concatenate([velocity_sum(p, mean=True)[1:] for p in poses])   # mean joint movement per frame
+    moves = velocity_sum(poses, mean=True)[:, 1:]                              # mean joint movement per frame
     flat = mfcc.reshape(-1, mfcc.shape[-1])
     return FragmentDB(poses, mfcc, np.array(track_ids), np.array(starts), fps, seconds, sk, flat.mean(0),
                       flat.std(0) + 1e-6, float(np.percentile(moves, move_pct)))

@@ -20,7 +20,7 @@ from ..motion import resample_motion, to_metres
 from ..audio import check_audio, audio_beats, audio_features, beat_strength, segment_meters, meter_units
 from ..metrics.harmony import HarmonyParams, audio_saliency_mask
 from ..data.core import DanceClip
-from ..data.corpus import dance_dataset, load_corpus
+from ..data.corpus import DATASET_GENRES, dance_dataset, load_corpus
 from ..nn.blocks import DenseBlock, dense_stack, GRUStack, GaussianNoise
 from ..nn.gan import discriminator_loss, generator_loss
 from ..train import Learner, StepFactors, gan_update, get_rng_state, set_rng_state, predict
@@ -202,7 +202,7 @@ def make_units(clips: list[DanceClip], cfg: HarmoGANConfig) -> MeterUnits:
     return MeterUnits(*(np.stack(out[k][:n]) for k in ("mfcc", "pose", "given", "salient_beats")))
 
 # %% ../../nbs/50_models_harmogan.ipynb #c023
-TRAIN_GENRES = ("chacha", "rumba", "tango", "waltz")   # Dance with Melody's four genres, the paper's training data (§V-A)
+TRAIN_GENRES = DATASET_GENRES["dwm"]   # Dance with Melody's four genres, the paper's training data (§V-A)
 
 # %% ../../nbs/50_models_harmogan.ipynb #c025
 class Generator(nn.Module):
