@@ -14,7 +14,7 @@ from fastcore.basics import patch
 from .core import ConfigError
 
 # %% auto #0
-__all__ = ['NOT_BUILT', 'PaperTable']
+__all__ = ['NOT_BUILT', 'PaperTable', 'Claim', 'judge', 'claims_table']
 
 # %% ../nbs/06_tables.ipynb #t005
 @dataclass(frozen=True)
@@ -83,3 +83,44 @@ def compare(self: PaperTable, ours: dict[str, dict | tuple], fmt: str | None = N
     df = pd.DataFrame(data, index=pd.Index(rows, name=self.table), dtype=object)
     df.columns.names = ["", "source"]
     return df if side == "columns" else df.stack("source", future_stack=True).reindex(["paper", "dancebook"], level="source")
+
+# %% ../nbs/06_tables.ipynb #t021
+@dataclass(frozen=True)
+class Claim:
+    "A paper's directional claim: `better` beats `worse` on `metric` (higher is better unless `higher=False`)."
+    claim: str                  # the claim in words
+    evidence: str               # the paper's evidence, e.g. "Table I: 0.353 vs 0.295"
+    metric: str = ""            # a column of the results
+    better: str = ""            # the system that should win
+    worse: str = ""             # the system it should beat
+    higher: bool = True
+    untestable: str = ""        # why we cannot test it (then metric/better/worse may be empty)
+
+# %% ../nbs/06_tables.ipynb #t022
+def _mean_sd(x) -> str:
+    "`mean ± sd` of a 1-D sample (sd over seeds, ddof 1)."
+    x = np.asarray(x, float)
+    return f"{x.mean():.3g} ± {x.std(ddof=1):.2g}" if len(x) > 1 else f"{x.mean():.3g}"
+
+def judge(claim: Claim, results: pd.DataFrame, system: str = "system", seed: str = "seed") -> dict:
+    "Verdict, paired difference and both systems' mean ± sd of one `Claim` over the seeds of `results`."
+    from scipy import stats
+    row = {"claim": claim.claim, "paper": claim.evidence, "metric": claim.metric}
+    if claim.untestable: return {**row, "ours": "", "difference (95% CI)": "", "verdict": f"not testable: {claim.untestable}"}
+    missing = [s for s in (claim.better, claim.worse) if s not in set(results[system])]
+    if claim.metric not in results.columns or missing:
+        why = f"metric {claim.metric!r} not measured" if claim.metric not in results.columns else f"{missing} not run"
+        return {**row, "ours": "", "difference (95% CI)": "", "verdict": f"not testable: {why}"}
+    by = results.pivot_table(index=seed, columns=system, values=claim.metric, aggfunc="mean")[[claim.better, claim.worse]].dropna()
+    d = (by[claim.better] - by[claim.worse]).to_numpy() * (1 if claim.higher else -1)
+    ours = f"{claim.better}: {_mean_sd(by[claim.better])}; {claim.worse}: {_mean_sd(by[claim.worse])} (n={len(d)})"
+    if len(d) < 2: return {**row, "ours": ours, "difference (95% CI)": "", "verdict": f"not testable: {len(d)} seed(s)"}
+    half = stats.t.ppf(0.975, len(d) - 1) * d.std(ddof=1) / np.sqrt(len(d))
+    lo, hi = d.mean() - half, d.mean() + half
+    verdict = ("reproduced" if lo > 0 else "not reproduced: the opposite holds" if hi < 0
+               else "not reproduced: no clear difference")
+    return {**row, "ours": ours, "difference (95% CI)": f"{d.mean():+.3g} [{lo:+.3g}, {hi:+.3g}]", "verdict": verdict}
+
+def claims_table(claims: list[Claim], results: pd.DataFrame, system: str = "system", seed: str = "seed") -> pd.DataFrame:
+    "One row per claim: the claim, the paper's evidence, ours over seeds, the paired difference and a verdict."
+    return pd.DataFrame([judge(c, results, system, seed) for c in claims]).set_index("claim")
