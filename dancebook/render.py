@@ -19,7 +19,7 @@ from .frames import check_frames
 
 # %% auto #0
 __all__ = ['CAMERAS', 'STICK', 'Camera', 'get_camera', 'project', 'AvatarStyle', 'render_avatar', 'render_stick', 'plot_poses',
-           'write_clip_video', 'show_video']
+           'side_by_side', 'frame_strip', 'write_clip_video', 'show_video']
 
 # %% ../nbs/05_render.ipynb #c005
 @dataclass(frozen=True)
@@ -156,6 +156,35 @@ def plot_poses(motion, skeleton, frames=None, ax=None, camera: str | Camera = "f
         ax.plot(*p[sk.head], "o", color=color, ms=5)
     ax.set_aspect("equal"); ax.invert_yaxis(); ax.axis("off")
     return ax
+
+# %% ../nbs/05_render.ipynb #c031
+def side_by_side(motions: dict, skeleton, resolution: int = 128, camera: str | Camera = "front",
+                 stick: bool = True) -> np.ndarray:
+    "Frames `(T, res, n * res, 3)` uint8: each of `n` named motions `(T_i, J, 3)` in its own labelled panel, T = min T_i."
+    if not motions: raise ConfigError("side_by_side needs at least one motion")
+    T = min(len(m) for m in motions.values())
+    draw = render_stick if stick else render_avatar
+    panels = []
+    for name, m in motions.items():
+        f = draw(np.asarray(m)[:T], skeleton, resolution, camera)[0].copy()
+        for t in range(T): cv2.putText(f[t], str(name)[:24], (3, 12), cv2.FONT_HERSHEY_SIMPLEX, 0.35, (90, 30, 30), 1, cv2.LINE_AA)
+        panels.append(f)
+    return np.concatenate(panels, axis=2)
+
+def frame_strip(motions: dict, skeleton, fps: float, seconds=None, camera: str | Camera = "front"):
+    "A figure with one row per named motion `(T, J, 3)`: its poses at the same `seconds` (default: 6 evenly spaced)."
+    import matplotlib.pyplot as plt
+    if not motions: raise ConfigError("frame_strip needs at least one motion")
+    if not fps > 0: raise ConfigError(f"fps must be positive, got {fps}")
+    T = min(len(m) for m in motions.values())
+    sec = np.linspace(0, (T - 1) / fps, 6) if seconds is None else np.asarray(seconds, float)
+    idx = np.clip(np.round(sec * fps).astype(int), 0, T - 1)
+    fig, axes = plt.subplots(len(motions), 1, figsize=(1.3 * len(idx), 1.6 * len(motions)), squeeze=False)
+    for ax, (name, m) in zip(axes[:, 0], motions.items()):
+        plot_poses(m, skeleton, idx, ax=ax, camera=camera); ax.set_title(str(name), loc="left", fontsize=9)
+    fig.suptitle("poses at " + ", ".join(f"{s:.1f}" for s in idx / fps) + " s, left to right", fontsize=8, y=1.0)
+    fig.tight_layout()
+    return fig
 
 # %% ../nbs/05_render.ipynb #c018
 def write_clip_video(clip_or_frames, path, fps: float | None = None, audio=None, sr: int | None = None,
