@@ -13,9 +13,9 @@ import numpy as np
 import torch
 
 # %% auto #0
-__all__ = ['PRESETS', 'DancebookError', 'ConfigError', 'DataError', 'DatasetNotFound', 'TrainingError', 'Preset', 'in_test',
-           'resolve_preset_name', 'preset_config', 'get_preset', 'config_key', 'seed_everything', 'pick_device',
-           'project_root', 'resolve_data_dir', 'find_dataset', 'atomic_write', 'save_json', 'load_json',
+__all__ = ['PRESETS', 'NO_DATA', 'DancebookError', 'ConfigError', 'DataError', 'DatasetNotFound', 'TrainingError', 'Preset',
+           'in_test', 'resolve_preset_name', 'preset_config', 'get_preset', 'config_key', 'seed_everything',
+           'pick_device', 'project_root', 'resolve_data_dir', 'find_dataset', 'atomic_write', 'save_json', 'load_json',
            'ArtifactStore']
 
 # %% ../nbs/00_core.ipynb #c005
@@ -114,10 +114,13 @@ def project_root(start: str | Path | None = None) -> Path:
         if (p / "settings.ini").exists(): return p
     return start
 
+NO_DATA = "none"   # the value of `data_dir` / DANCEBOOK_DATA that switches real data off
+
 def resolve_data_dir(data_dir: str | Path | None = None) -> Path | None:
     "The real-data directory to use, or `None` for the embedded synthetic corpus."
     for src, d in (("data_dir", data_dir), ("DANCEBOOK_DATA", os.environ.get("DANCEBOOK_DATA") or None)):
         if d is None: continue
+        if str(d).strip().lower() == NO_DATA: return None
         d = Path(d).expanduser()
         if not d.is_dir():
             raise DatasetNotFound(f"{src} points to {str(d)!r}, which is not a directory; "

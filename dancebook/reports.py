@@ -9,7 +9,7 @@ from dataclasses import dataclass, asdict
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .core import ConfigError, project_root, resolve_data_dir, resolve_preset_name, save_json
+from .core import ConfigError, DatasetNotFound, NO_DATA, project_root, resolve_data_dir, resolve_preset_name, save_json
 
 # %% auto #0
 __all__ = ['experiment_notebooks', 'Report', 'notebook_html', 'run_notebook', 'git_commit', 'write_index', 'run_reports',
@@ -109,8 +109,9 @@ def run_reports(preset: str = "small", data_dir: str | None = None, device: str 
     out = Path(out or project_root() / "reports"); out.mkdir(parents=True, exist_ok=True)
     todo = experiment_notebooks(nbs, only)
     os.environ["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(Path(sys.prefix) / "share" / "jupyter"), os.environ.get("JUPYTER_PATH")]))
-    params = {"preset": preset, "data_dir": str(data) if data_dir else None, "device": device, "seed": int(seed)}
-    meta = {"preset": preset, "data": str(data) if data else "embedded synthetic (SynthDance)", "device": device,
+    off = data_dir is not None and data is None                     # data_dir="none": real data switched off
+    params = {"preset": preset, "data_dir": NO_DATA if off else str(data) if data_dir else None, "device": device, "seed": int(seed)}
+    meta = {"preset": preset, "data": str(data) if data else "embedded synthetic (SynthDance)" + (", real data switched off" if off else ""), "device": device,
             "seed": seed, "commit": git_commit(), "started": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")}
     done: list[Report] = []
     for i, nb in enumerate(todo, 1):
@@ -124,7 +125,8 @@ def run_reports(preset: str = "small", data_dir: str | None = None, device: str 
 def add_arguments(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
     "The options of `dancebook reports`."
     p.add_argument("--preset", default="small", help="smoke, small (default) or paper")
-    p.add_argument("--data-dir", default=None, help="real data folder (default: $DANCEBOOK_DATA, ../shared/data, else synthetic)")
+    p.add_argument("--data-dir", default=None, help="real data folder, or 'none' for the embedded synthetic data only "
+                                                   "(default: $DANCEBOOK_DATA, ../shared/data, else synthetic)")
     p.add_argument("--device", default="auto", help="auto (default), cpu, cuda, mps")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--only", default=None, help="comma-separated patterns of notebook names, e.g. '*harmony*'")
@@ -138,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
     a = add_arguments(argparse.ArgumentParser(prog="dancebook reports", description="Run the experiment notebooks into HTML reports.")).parse_args(argv)
     try:
         res = run_reports(a.preset, a.data_dir, a.device, a.seed, a.only, a.out, a.timeout, a.nbs)
-    except ConfigError as e:
+    except (ConfigError, DatasetNotFound) as e:
         print(f"dancebook reports: {e}", file=sys.stderr); return 2
     failed = [r.name for r in res if r.status != "ok"]
     print(f"{len(res) - len(failed)} ok, {len(failed)} failed" + (f": {', '.join(failed)}" if failed else ""))
