@@ -14,9 +14,10 @@ from ..motion import resample_motion
 from .motion import kinetic_features, geometric_features, fid, diversity, pfc, FOOT_JOINTS
 
 # %% auto #0
-__all__ = ['FEATURE_FPS', 'PFC_FPS', 'SPEED_SMOOTH', 'CONTACT_HEIGHT', 'BONE_TOL', 'check_motions', 'feature_motion', 'smpl_view',
-           'joint_speeds', 'foot_joints', 'foot_skating', 'limb_bones', 'bone_drift', 'motion_stats', 'dance_quality',
-           'quality_table', 'held_pose', 'constant_pose', 'random_walk', 'white_noise', 'pingpong', 'other_song']
+__all__ = ['FEATURE_FPS', 'PFC_FPS', 'SPEED_SMOOTH', 'CONTACT_HEIGHT', 'BONE_TOL', 'min_frames', 'check_motions',
+           'feature_motion', 'smpl_view', 'joint_speeds', 'foot_joints', 'foot_skating', 'limb_bones', 'bone_drift',
+           'motion_stats', 'dance_quality', 'quality_table', 'held_pose', 'constant_pose', 'random_walk', 'white_noise',
+           'pingpong', 'other_song']
 
 # %% ../../nbs/26_metrics_quality.ipynb #q006
 FEATURE_FPS = 60.0      # frame rate the AIST++ kinetic/geometric features assume
@@ -26,8 +27,12 @@ CONTACT_HEIGHT = 0.05   # m above the clip's floor: a foot this low is in contac
 BONE_TOL = 0.4          # relative deviation of a limb bone from its clip median that makes a pose implausible
 
 # %% ../../nbs/26_metrics_quality.ipynb #q008
-def check_motions(motions, skeleton, what: str = "motions") -> list[np.ndarray]:
-    "Validate a list of `(T, J, 3)` motions on `skeleton` (at least 2 clips of 3 frames); returns float64 arrays."
+def min_frames(fps: float) -> int:
+    "Fewest frames a clip at `fps` needs: 3 at its own rate and 3 once resampled to PFC's 30 fps."
+    return max(3, int(np.ceil(2 * fps / PFC_FPS - 1e-9)) + 1)
+
+def check_motions(motions, skeleton, fps: float, what: str = "motions") -> list[np.ndarray]:
+    "Validate a list of `(T, J, 3)` motions at `fps` on `skeleton` (2 clips or more); returns float64 arrays."
     sk = get_skeleton(skeleton)
     if isinstance(motions, np.ndarray) and motions.ndim == 4: motions = list(motions)
     if not isinstance(motions, (list, tuple)):
@@ -35,7 +40,7 @@ def check_motions(motions, skeleton, what: str = "motions") -> list[np.ndarray]:
     if len(motions) < 2: raise DataError(f"{what}: FID and diversity need at least 2 clips, got {len(motions)}")
     out = [check_motion(m, sk, what=f"{what}[{i}]").astype(np.float64) for i, m in enumerate(motions)]
     for i, m in enumerate(out):
-        if len(m) < 3: raise DataError(f"{what}[{i}] has {len(m)} frames; dance quality needs at least 3")
+        if len(m) < min_frames(fps): raise DataError(f"{what}[{i}] has {len(m)} frames; at {fps:g} fps dance quality needs {min_frames(fps)}")
     return out
 
 # %% ../../nbs/26_metrics_quality.ipynb #q011
@@ -78,7 +83,7 @@ def foot_skating(motion, fps: float, skeleton, *, up: int = 1, height: float = C
         x = m[:, list(f)]                                            # (T, n, 3)
         p = x[np.arange(len(x)), x[..., up].argmin(1)]               # (T, 3): the foot's lowest joint
         v = np.linalg.norm(np.diff(p[:, flat], axis=0), axis=-1) * fps
-        contact = p[1:, up] <= floor + height
+        contact = np.minimum(p[1:, up], p[:-1, up]) <= floor + height      # either end of the step on the floor
         total, count = total + float(v[contact].sum()), count + int(contact.sum())
     return total, count
 
@@ -101,7 +106,7 @@ def bone_drift(motion, skeleton) -> np.ndarray:
 def motion_stats(motions, fps: float, skeleton, *, seconds: float | None = None, compat: bool = True) -> dict:
     "One side's ingredients of `dance_quality` from checked motions: features, speeds, skating, drift, PFC."
     sk = get_skeleton(skeleton)
-    if seconds is not None: motions = [m[:max(3, int(round(seconds * fps)))] for m in motions]
+    if seconds is not None: motions = [m[:max(min_frames(fps), int(round(seconds * fps)))] for m in motions]
     fm = [feature_motion(m, fps, sk) for m in motions]
     kin = np.stack([kinetic_features(m, FEATURE_FPS, compat=compat, root=sk.root) for m in fm])
     smpl = [smpl_view(m, sk) for m in fm]
@@ -144,7 +149,7 @@ def dance_quality(generated, reference, fps: float, skeleton, *, seconds: float 
     "FID_k/g, Div_k/g, PFC, speed ratios, foot skating and implausible-pose share of `generated` against `reference`."
     _check_options(fps, seconds, bone_tol)
     sk = get_skeleton(skeleton)
-    g, r = check_motions(generated, sk, "generated"), check_motions(reference, sk, "reference")
+    g, r = check_motions(generated, sk, fps, "generated"), check_motions(reference, sk, fps, "reference")
     return _score(motion_stats(g, fps, sk, seconds=seconds, compat=compat),
                   motion_stats(r, fps, sk, seconds=seconds, compat=compat), bone_tol)
 
@@ -155,8 +160,8 @@ def quality_table(systems: dict, reference, fps: float, skeleton, *, seconds: fl
     _check_options(fps, seconds, bone_tol)
     if not isinstance(systems, dict) or not systems: raise ConfigError("systems must be a non-empty dict: name -> list of motions")
     sk = get_skeleton(skeleton)
-    ref = motion_stats(check_motions(reference, sk, "reference"), fps, sk, seconds=seconds, compat=compat)
-    rows = {n: _score(motion_stats(check_motions(m, sk, str(n)), fps, sk, seconds=seconds, compat=compat), ref, bone_tol)
+    ref = motion_stats(check_motions(reference, sk, fps, "reference"), fps, sk, seconds=seconds, compat=compat)
+    rows = {n: _score(motion_stats(check_motions(m, sk, fps, str(n)), fps, sk, seconds=seconds, compat=compat), ref, bone_tol)
             for n, m in systems.items()}
     df = pd.DataFrame.from_dict(rows, orient="index")
     df["notes"] = df["notes"].map("; ".join)
