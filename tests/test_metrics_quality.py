@@ -106,6 +106,16 @@ def test_skeletons_without_mappings():
     q = dance_quality(dwm21[:2], dwm21[1:], 25, "dwm21")
     assert q["notes"] == [] and np.isfinite(q["FID_g"]) and np.isfinite(q["PFC"])
 
+def test_custom_skeleton():
+    "A skeleton with no SMPL-24 mapping, no PFC feet and no limb names still scores, with NaNs explained."
+    from dancebook.skeleton import Skeleton
+    sk = Skeleton("stick3", ("hip", "head", "foot"), bones=((0, 1), (0, 2)), mirror=(), root=0, head=1, hands=(1, 1), feet=(2, 2))
+    r = np.random.default_rng(1)
+    ms = [np.array([[0, 1, 0], [0, 1.7, 0], [0, 0, 0]]) + np.cumsum(r.normal(0, 0.01, (40, 3, 3)), 0) for _ in range(3)]
+    q = dance_quality(ms[:2], ms[1:], 30, sk)
+    assert np.isnan(q["FID_g"]) and np.isnan(q["PFC"]) and len(q["notes"]) == 2
+    assert np.isfinite([q["FID_k"], q["foot_skating"], q["implausible"], q["speed_mean_ratio"]]).all()
+
 def test_quality_table_matches_dance_quality(synth):
     train, test, fps, sk = synth
     t = quality_table({"gt": test, "held": baselines(test)["held pose"]}, train, fps, sk, seconds=3.0)
@@ -123,6 +133,7 @@ def test_bad_input_is_refused(synth):
     with pytest.raises(DataError, match="list"): dance_quality(test[0], train, fps, sk)
     with pytest.raises(DataError, match="does not move"): dance_quality(test, [constant_pose(m) for m in train], fps, sk)
     with pytest.raises(ConfigError, match="unknown skeleton"): dance_quality(test, train, fps, "smpl99")
+    with pytest.raises(DataError, match="centimetres"): quality_table({"gt": test}, [m * 100 for m in train], fps, sk)
     with pytest.raises(ConfigError, match="fps"): dance_quality(test, train, 0, sk)
     with pytest.raises(ConfigError, match="bone_tol"): dance_quality(test, train, fps, sk, bone_tol=0)
     with pytest.raises(ConfigError, match="another clip"): other_song(test[:1])

@@ -10,11 +10,11 @@ from scipy.ndimage import gaussian_filter1d
 
 from ..core import ConfigError, DataError
 from ..skeleton import get_skeleton, check_motion, convert_motion
-from ..motion import resample_motion
+from ..motion import resample_motion, body_size
 from .motion import kinetic_features, geometric_features, fid, diversity, pfc, FOOT_JOINTS
 
 # %% auto #0
-__all__ = ['FEATURE_FPS', 'PFC_FPS', 'SPEED_SMOOTH', 'CONTACT_HEIGHT', 'BONE_TOL', 'min_frames', 'check_motions',
+__all__ = ['FEATURE_FPS', 'PFC_FPS', 'SPEED_SMOOTH', 'CONTACT_HEIGHT', 'BONE_TOL', 'min_frames', 'check_motions', 'check_metres',
            'feature_motion', 'smpl_view', 'joint_speeds', 'foot_joints', 'foot_skating', 'limb_bones', 'bone_drift',
            'motion_stats', 'dance_quality', 'quality_table', 'held_pose', 'constant_pose', 'random_walk', 'white_noise',
            'pingpong', 'other_song']
@@ -42,6 +42,11 @@ def check_motions(motions, skeleton, fps: float, what: str = "motions") -> list[
     for i, m in enumerate(out):
         if len(m) < min_frames(fps): raise DataError(f"{what}[{i}] has {len(m)} frames; at {fps:g} fps dance quality needs {min_frames(fps)}")
     return out
+
+def check_metres(motions, skeleton, what: str = "reference"):
+    "Refuse motions whose median body size is over 10: centimetres, not metres."
+    size = float(np.median([body_size(m, skeleton) for m in motions]))
+    if size > 10: raise DataError(f"{what} looks like centimetres (median body size {size:.0f}); convert it with dancebook.motion.to_metres")
 
 # %% ../../nbs/26_metrics_quality.ipynb #q011
 def feature_motion(motion, fps: float, skeleton) -> np.ndarray:
@@ -150,6 +155,7 @@ def dance_quality(generated, reference, fps: float, skeleton, *, seconds: float 
     _check_options(fps, seconds, bone_tol)
     sk = get_skeleton(skeleton)
     g, r = check_motions(generated, sk, fps, "generated"), check_motions(reference, sk, fps, "reference")
+    check_metres(r, sk)
     return _score(motion_stats(g, fps, sk, seconds=seconds, compat=compat),
                   motion_stats(r, fps, sk, seconds=seconds, compat=compat), bone_tol)
 
@@ -160,7 +166,8 @@ def quality_table(systems: dict, reference, fps: float, skeleton, *, seconds: fl
     _check_options(fps, seconds, bone_tol)
     if not isinstance(systems, dict) or not systems: raise ConfigError("systems must be a non-empty dict: name -> list of motions")
     sk = get_skeleton(skeleton)
-    ref = motion_stats(check_motions(reference, sk, fps, "reference"), fps, sk, seconds=seconds, compat=compat)
+    r = check_motions(reference, sk, fps, "reference"); check_metres(r, sk)
+    ref = motion_stats(r, fps, sk, seconds=seconds, compat=compat)
     rows = {n: _score(motion_stats(check_motions(m, sk, fps, str(n)), fps, sk, seconds=seconds, compat=compat), ref, bone_tol)
             for n, m in systems.items()}
     df = pd.DataFrame.from_dict(rows, orient="index")
