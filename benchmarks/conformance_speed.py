@@ -17,9 +17,9 @@ import numpy as np
 from scipy.ndimage import gaussian_filter1d
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-from reference_metrics import mint_bas, bailando_bas, aist_extract_kinetic_features
+from reference_metrics import mint_bas, bailando_bas, aist_extract_kinetic_features, aist_extract_manual_features
 from dancebook.metrics.beats import beat_align_score
-from dancebook.metrics.motion import kinetic_features
+from dancebook.metrics.motion import kinetic_features, geometric_features
 
 
 def rate(fn, n, repeat=3):
@@ -66,6 +66,12 @@ def main():
          r_ref, rel([kinetic_features(m, centre=None) for m in raw], want))
     line("kinetic (compat, centre=None) batched", rate(lambda: kinetic_features(raw, centre=None), n), r_ref,
          rel(kinetic_features(raw, centre=None), want))
+    with np.errstate(all="ignore"):
+        want = [aist_extract_manual_features(m) for m in raw]
+        r_ref = rate(lambda: [aist_extract_manual_features(m) for m in raw], n, repeat=1)
+        line("geometric (compat) per clip", rate(lambda: [geometric_features(m) for m in raw], n), r_ref,
+             rel([geometric_features(m) for m in raw], want))
+        line("geometric (compat) batched", rate(lambda: geometric_features(raw), n), r_ref, rel(geometric_features(raw), want))
 
 
 if __name__ == "__main__":

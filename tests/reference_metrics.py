@@ -200,3 +200,161 @@ def bailando_centre(joint3d):
     roott = joint3d[:1, :3]  # the root Tx72 (Tx(24x3))
     joint3d = joint3d - np.tile(roott, (1, J))   # dancebook: 24 -> J
     return joint3d.reshape(T, J, 3)
+
+
+# --- google/aistplusplus_api, aist_plusplus/features/manual.py (geometric "manual" features) ----------
+# with its helpers from features/utils.py (time_per_frame 1/120 by default).
+
+def aist_distance_between_points(a, b):
+    return np.linalg.norm(np.array(a) - np.array(b))
+
+def aist_distance_from_plane(a, b, c, p, threshold):
+    ba = np.array(b) - np.array(a)
+    ca = np.array(c) - np.array(a)
+    cross = np.cross(ca, ba)
+    pa = np.array(p) - np.array(a)
+    return np.dot(cross, pa) / np.linalg.norm(cross) > threshold
+
+def aist_distance_from_plane_normal(n1, n2, a, p, threshold):
+    normal = np.array(n2) - np.array(n1)
+    pa = np.array(p) - np.array(a)
+    return np.dot(normal, pa) / np.linalg.norm(normal) > threshold
+
+def aist_angle_within_range(j1, j2, k1, k2, range):
+    j = np.array(j2) - np.array(j1)
+    k = np.array(k2) - np.array(k1)
+    angle = np.arccos(np.dot(j, k) / (np.linalg.norm(j) * np.linalg.norm(k)))
+    angle = np.degrees(angle)
+    if angle > range[0] and angle < range[1]:
+        return True
+    else:
+        return False
+
+def aist_velocity_direction_above_threshold(j1, j1_prev, j2, j2_prev, p, p_prev, threshold, time_per_frame=1 / 120):
+    velocity = (np.array(p) - np.array(j1) - (np.array(p_prev) - np.array(j1_prev)))
+    direction = np.array(j2) - np.array(j1)
+    velocity_along_direction = np.dot(velocity, direction) / np.linalg.norm(direction)
+    velocity_along_direction = velocity_along_direction / time_per_frame
+    return velocity_along_direction > threshold
+
+def aist_velocity_direction_above_threshold_normal(j1, j1_prev, j2, j3, p, p_prev, threshold, time_per_frame=1 / 120):
+    velocity = (np.array(p) - np.array(j1) - (np.array(p_prev) - np.array(j1_prev)))
+    j31 = np.array(j3) - np.array(j1)
+    j21 = np.array(j2) - np.array(j1)
+    direction = np.cross(j31, j21)
+    velocity_along_direction = np.dot(velocity, direction) / np.linalg.norm(direction)
+    velocity_along_direction = velocity_along_direction / time_per_frame
+    return velocity_along_direction > threshold
+
+def aist_velocity_above_threshold(p, p_prev, threshold, time_per_frame=1 / 120):
+    velocity = np.linalg.norm(np.array(p) - np.array(p_prev)) / time_per_frame
+    return velocity > threshold
+
+
+SMPL_JOINT_NAMES = ["root", "lhip", "rhip", "belly", "lknee", "rknee", "spine", "lankle", "rankle", "chest", "ltoes",
+                    "rtoes", "neck", "linshoulder", "rinshoulder", "head", "lshoulder", "rshoulder", "lelbow", "relbow",
+                    "lwrist", "rwrist", "lhand", "rhand"]
+
+
+def aist_extract_manual_features(positions):
+    assert len(positions.shape) == 3  # (seq_len, n_joints, 3)
+    features = []
+    f = AistManualFeatures(positions)
+    for _ in range(1, positions.shape[0]):
+        pose_features = []
+        pose_features.append(f.f_nmove("neck", "rhip", "lhip", "rwrist", 1.8 * f.hl))
+        pose_features.append(f.f_nmove("neck", "lhip", "rhip", "lwrist", 1.8 * f.hl))
+        pose_features.append(f.f_nplane("chest", "neck", "neck", "rwrist", 0.2 * f.hl))
+        pose_features.append(f.f_nplane("chest", "neck", "neck", "lwrist", 0.2 * f.hl))
+        pose_features.append(f.f_move("belly", "chest", "chest", "rwrist", 1.8 * f.hl))
+        pose_features.append(f.f_move("belly", "chest", "chest", "lwrist", 1.8 * f.hl))
+        pose_features.append(f.f_angle("relbow", "rshoulder", "relbow", "rwrist", [0, 110]))
+        pose_features.append(f.f_angle("lelbow", "lshoulder", "lelbow", "lwrist", [0, 110]))
+        pose_features.append(f.f_nplane("lshoulder", "rshoulder", "lwrist", "rwrist", 2.5 * f.sw))
+        pose_features.append(f.f_move("lwrist", "rwrist", "rwrist", "lwrist", 1.4 * f.hl))
+        pose_features.append(f.f_move("rwrist", "root", "lwrist", "root", 1.4 * f.hl))
+        pose_features.append(f.f_move("lwrist", "root", "rwrist", "root", 1.4 * f.hl))
+        pose_features.append(f.f_fast("rwrist", 2.5 * f.hl))
+        pose_features.append(f.f_fast("lwrist", 2.5 * f.hl))
+        pose_features.append(f.f_plane("root", "lhip", "ltoes", "rankle", 0.38 * f.hl))
+        pose_features.append(f.f_plane("root", "rhip", "rtoes", "lankle", 0.38 * f.hl))
+        pose_features.append(f.f_nplane("zero", "y_unit", "y_min", "rankle", 1.2 * f.hl))
+        pose_features.append(f.f_nplane("zero", "y_unit", "y_min", "lankle", 1.2 * f.hl))
+        pose_features.append(f.f_nplane("lhip", "rhip", "lankle", "rankle", 2.1 * f.hw))
+        pose_features.append(f.f_angle("rknee", "rhip", "rknee", "rankle", [0, 110]))
+        pose_features.append(f.f_angle("lknee", "lhip", "lknee", "lankle", [0, 110]))
+        pose_features.append(f.f_fast("rankle", 2.5 * f.hl))
+        pose_features.append(f.f_fast("lankle", 2.5 * f.hl))
+        pose_features.append(f.f_angle("neck", "root", "rshoulder", "relbow", [25, 180]))
+        pose_features.append(f.f_angle("neck", "root", "lshoulder", "lelbow", [25, 180]))
+        pose_features.append(f.f_angle("neck", "root", "rhip", "rknee", [50, 180]))
+        pose_features.append(f.f_angle("neck", "root", "lhip", "lknee", [50, 180]))
+        pose_features.append(f.f_plane("rankle", "neck", "lankle", "root", 0.5 * f.hl))
+        pose_features.append(f.f_angle("neck", "root", "zero", "y_unit", [70, 110]))
+        pose_features.append(f.f_nplane("zero", "minus_y_unit", "y_min", "rwrist", -1.2 * f.hl))
+        pose_features.append(f.f_nplane("zero", "minus_y_unit", "y_min", "lwrist", -1.2 * f.hl))
+        pose_features.append(f.f_fast("root", 2.3 * f.hl))
+        features.append(pose_features)
+        f.next_frame()
+    features = np.array(features, dtype=np.float32).mean(axis=0)
+    return features
+
+
+class AistManualFeatures:
+    def __init__(self, positions, joint_names=SMPL_JOINT_NAMES):
+        self.positions = positions
+        self.joint_names = joint_names
+        self.frame_num = 1
+        # humerus length
+        self.hl = aist_distance_between_points([1.99113488e-01, 2.36807942e-01, -1.80702247e-02],   # "lshoulder",
+                                               [4.54445392e-01, 2.21158922e-01, -4.10167128e-02])   # "lelbow"
+        # shoulder width
+        self.sw = aist_distance_between_points([1.99113488e-01, 2.36807942e-01, -1.80702247e-02],   # "lshoulder"
+                                               [-1.91692337e-01, 2.36928746e-01, -1.23055102e-02])  # "rshoulder"
+        # hip width
+        self.hw = aist_distance_between_points([5.64076714e-02, -3.23069185e-01, 1.09197125e-02],   # "lhip"
+                                               [-6.24834076e-02, -3.31302464e-01, 1.50412619e-02])  # "rhip"
+
+    def next_frame(self):
+        self.frame_num += 1
+
+    def transform_and_fetch_position(self, j):
+        if j == "y_unit":
+            return [0, 1, 0]
+        elif j == "minus_y_unit":
+            return [0, -1, 0]
+        elif j == "zero":
+            return [0, 0, 0]
+        elif j == "y_min":
+            return [0, min([y for (_, y, _) in self.positions[self.frame_num]]), 0]
+        return self.positions[self.frame_num][self.joint_names.index(j)]
+
+    def transform_and_fetch_prev_position(self, j):
+        return self.positions[self.frame_num - 1][self.joint_names.index(j)]
+
+    def f_move(self, j1, j2, j3, j4, range):
+        j1_prev, j2_prev, j3_prev, j4_prev = [self.transform_and_fetch_prev_position(j) for j in [j1, j2, j3, j4]]
+        j1, j2, j3, j4 = [self.transform_and_fetch_position(j) for j in [j1, j2, j3, j4]]
+        return aist_velocity_direction_above_threshold(j1, j1_prev, j2, j2_prev, j3, j3_prev, range)
+
+    def f_nmove(self, j1, j2, j3, j4, range):
+        j1_prev, j2_prev, j3_prev, j4_prev = [self.transform_and_fetch_prev_position(j) for j in [j1, j2, j3, j4]]
+        j1, j2, j3, j4 = [self.transform_and_fetch_position(j) for j in [j1, j2, j3, j4]]
+        return aist_velocity_direction_above_threshold_normal(j1, j1_prev, j2, j3, j4, j4_prev, range)
+
+    def f_plane(self, j1, j2, j3, j4, threshold):
+        j1, j2, j3, j4 = [self.transform_and_fetch_position(j) for j in [j1, j2, j3, j4]]
+        return aist_distance_from_plane(j1, j2, j3, j4, threshold)
+
+    def f_nplane(self, j1, j2, j3, j4, threshold):
+        j1, j2, j3, j4 = [self.transform_and_fetch_position(j) for j in [j1, j2, j3, j4]]
+        return aist_distance_from_plane_normal(j1, j2, j3, j4, threshold)
+
+    def f_angle(self, j1, j2, j3, j4, range):
+        j1, j2, j3, j4 = [self.transform_and_fetch_position(j) for j in [j1, j2, j3, j4]]
+        return aist_angle_within_range(j1, j2, j3, j4, range)
+
+    def f_fast(self, j1, threshold):
+        j1_prev = self.transform_and_fetch_prev_position(j1)
+        j1 = self.transform_and_fetch_position(j1)
+        return aist_velocity_above_threshold(j1, j1_prev, threshold)

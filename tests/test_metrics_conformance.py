@@ -1,4 +1,4 @@
-"""Conformance with the reference code: BAS (mint, Bailando) and kinetic features (AIST++ API) on identical inputs.
+"""Conformance with the reference code: BAS (mint, Bailando), kinetic and geometric features (AIST++ API) on identical inputs.
 
 The references are transcribed in tests/reference_metrics.py (repository and path cited there). Inputs: SynthDance
 motions and, when ../shared/data holds it, real Dance with Melody motions; music beats as the references hold them
@@ -9,9 +9,10 @@ import numpy as np
 import pytest
 
 from reference_metrics import (mint_bas, bailando_bas, mint_alignment_score, mint_motion_peak_onehot, bailando_BA,
-                               bailando_get_mb, bailando_calc_db, aist_extract_kinetic_features, bailando_centre)
+                               bailando_get_mb, bailando_calc_db, aist_extract_kinetic_features, bailando_centre,
+                               aist_extract_manual_features)
 from dancebook.metrics.beats import beat_align_score
-from dancebook.metrics.motion import kinetic_features
+from dancebook.metrics.motion import kinetic_features, geometric_features
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 FPS, RTOL = 60.0, 1.5e-7
@@ -91,3 +92,11 @@ def test_raw_and_centred_differ_under_the_bug():
     raw, centred = kinetic_features(m, centre=None), kinetic_features(m)
     assert np.abs(raw[2::3] / centred[2::3] - 1).max() > 0.1
     np.testing.assert_allclose(raw[0::3], centred[0::3], rtol=1e-5)            # velocities do not see position
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+def test_geometric_matches_aist_reference_on_synthdance():
+    "The 32 geometric features equal the AIST++ API's extract_manual_features on raw SMPL-24 input."
+    for m in synth_motions(seconds=2.0, genres=["chacha", "waltz", "break"]):
+        raw = m.astype(np.float64) + [0.4, 0.9, -1.3]
+        np.testing.assert_allclose(geometric_features(raw), aist_extract_manual_features(raw), rtol=RTOL)
