@@ -77,6 +77,7 @@ def _mean32(c, s, n: int) -> np.ndarray:
 
 def _scores(qc, q, rc, r, n: int, sigma: float, float32: bool = False) -> np.ndarray:
     "Per clip `(n,)`: mean over query frames `q` (of clips `qc`) of exp(-min distance to the clip's `r`² / 2σ²)."
+    if not sigma > 0: raise ConfigError(f"sigma must be positive, got {sigma}")
     q, r = np.asarray(q, float), np.asarray(r, float)
     if not len(q) or not len(r): return np.zeros(n)
     gap = 2 * max(np.abs(q).max(), np.abs(r).max()) + 40 * sigma + 1      # more than any distance inside one clip
