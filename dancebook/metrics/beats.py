@@ -103,22 +103,24 @@ def _music_frames(music_beats, n: int, fps: float, limit: int) -> tuple[np.ndarr
     keep = (f >= 0) & (f < limit)
     return c[keep], f[keep]
 
-def _bas(m: np.ndarray, music_beats, fps: float, convention: str, sigma, order, smooth) -> np.ndarray:
-    "BAS `(B,)` of validated motions `m` `(B, T, J, D)` against `B` music beat arrays."
+def _bas(m: np.ndarray, music_beats, fps: float, convention: str, sigma: float, order, smooth) -> np.ndarray:
+    "BAS `(B,)` of validated motions `m` `(B, T, J, D)` against `B` music beat arrays, σ in frames."
     e = _envelope(m, fps, convention, smooth)
     kc, kb = _minima(e, fps, convention, order)
     mc, mf = _music_frames(music_beats, len(m), fps, e.shape[-1])
     q, r = ((kc, kb), (mc, mf)) if convention == "mint" else ((mc, mf), (kc, kb))
-    return _scores(*q, *r, len(m), _frames(sigma, 3, fps), float32=convention == "mint")
+    return _scores(*q, *r, len(m), sigma, float32=convention == "mint")
 
 def beat_align_score(motion, music_beats, fps: float, *, convention: str = "mint", sigma: float | None = None,
                      order: int | None = None, smooth: float | None = None) -> float | np.ndarray:
     "Beat Align Score of motion `(T, J, D)` (or a batch `(B, T, J, D)`) against music beat times (s)."
     _check_convention(convention)
+    sig = _frames(sigma, 3, fps)
+    if not sig > 0: raise ConfigError(f"sigma must be positive, got {sigma}")
     m = _joints(motion)
-    if m.ndim == 3: return float(_bas(m[None], music_beats, fps, convention, sigma, order, smooth)[0])
+    if m.ndim == 3: return float(_bas(m[None], music_beats, fps, convention, sig, order, smooth)[0])
     if len(music_beats) != len(m): raise DataError(f"{len(m)} motions but {len(music_beats)} music beat arrays")
-    return np.concatenate([_bas(m[i:i + 64], music_beats[i:i + 64], fps, convention, sigma, order, smooth)
+    return np.concatenate([_bas(m[i:i + 64], music_beats[i:i + 64], fps, convention, sig, order, smooth)
                            for i in range(0, len(m), 64)])
 
 # %% ../../nbs/21_metrics_beats.ipynb #c014
