@@ -5,8 +5,9 @@ Usage: python benchmarks/conformance_speed.py [--clips 300] [--frames 600] [--fe
 The references are the transcriptions in tests/reference_metrics.py (google-research/mint, lisiyao21/Bailando,
 google/aistplusplus_api). Inputs are identical for both sides: smooth random SMPL-24 motions (float32, as SMPL
 forward kinematics gives them) at 60 fps and music beats every 0.4-0.6 s running past the end of the motion. The
-process is pinned to one core with BLAS threads set to 1. Each line prints ours and the reference's clips/s, the
-ratio, and the largest relative difference of the values.
+process is pinned to one core with BLAS threads set to 1; ours and the reference run alternately, best of 5 rounds
+(1 for the slow feature references). Each line prints ours and the reference's clips/s, the ratio, and the largest
+relative difference of the values.
 """
 import os
 for v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"): os.environ[v] = "1"
@@ -22,13 +23,13 @@ from dancebook.metrics.beats import beat_align_score
 from dancebook.metrics.motion import kinetic_features, geometric_features
 
 
-def rate(fn, n, repeat=3):
-    "Best-of-`repeat` clips/s of `fn()` processing `n` clips."
-    best = min(_timed(fn) for _ in range(repeat))
-    return n / best
-
-def _timed(fn):
-    t = time.perf_counter(); fn(); return time.perf_counter() - t
+def rates(ours, ref, n, repeat=5):
+    "Clips/s of `ours()` and `ref()` (each processing `n` clips): best of `repeat` rounds, the two alternating."
+    best = [float("inf"), float("inf")]
+    for _ in range(repeat):
+        for i, fn in enumerate((ours, ref)):
+            t = time.perf_counter(); fn(); best[i] = min(best[i], time.perf_counter() - t)
+    return n / best[0], n / best[1]
 
 def rel(a, b):
     "Largest relative difference of `a` from `b`."
@@ -52,26 +53,26 @@ def main():
     print(f"{a.clips} clips of {T} frames x 24 joints at {fps:g} fps, one core")
     for conv, ref in (("mint", mint_bas), ("bailando", bailando_bas)):
         want = [ref(m, oh) for m, oh in zip(motion, onehot)]
-        got = [beat_align_score(m, b, fps, convention=conv) for m, b in zip(motion, beats)]
-        batched = beat_align_score(motion, beats, fps, convention=conv)
-        r_ref = rate(lambda: [ref(m, oh) for m, oh in zip(motion, onehot)], a.clips)
-        line(f"BAS {conv} clip by clip", rate(lambda: [beat_align_score(m, b, fps, convention=conv) for m, b in zip(motion, beats)], a.clips),
-             r_ref, rel(got, want))
-        line(f"BAS {conv} batched", rate(lambda: beat_align_score(motion, beats, fps, convention=conv), a.clips), r_ref, rel(batched, want))
+        clips = lambda: [beat_align_score(m, b, fps, convention=conv) for m, b in zip(motion, beats)]
+        batch = lambda: beat_align_score(motion, beats, fps, convention=conv)
+        reference = lambda: [ref(m, oh) for m, oh in zip(motion, onehot)]
+        line(f"BAS {conv} clip by clip", *rates(clips, reference, a.clips), rel(clips(), want))
+        line(f"BAS {conv} batched", *rates(batch, reference, a.clips), rel(batch(), want))
     n = a.feature_clips
     raw = motion[:n].astype(np.float64) + np.array([0.3, 0.9, -0.2])       # raw positions: the root is not at the origin
     want = [aist_extract_kinetic_features(m) for m in raw]
-    r_ref = rate(lambda: [aist_extract_kinetic_features(m) for m in raw], n, repeat=1)
-    line("kinetic (compat, centre=None) per clip", rate(lambda: [kinetic_features(m, centre=None) for m in raw], n),
-         r_ref, rel([kinetic_features(m, centre=None) for m in raw], want))
-    line("kinetic (compat, centre=None) batched", rate(lambda: kinetic_features(raw, centre=None), n), r_ref,
-         rel(kinetic_features(raw, centre=None), want))
+    reference = lambda: [aist_extract_kinetic_features(m) for m in raw]
+    clips = lambda: [kinetic_features(m, centre=None) for m in raw]
+    batch = lambda: kinetic_features(raw, centre=None)
+    line("kinetic (compat, centre=None) per clip", *rates(clips, reference, n, repeat=1), rel(clips(), want))
+    line("kinetic (compat, centre=None) batched", *rates(batch, reference, n, repeat=1), rel(batch(), want))
     with np.errstate(all="ignore"):
         want = [aist_extract_manual_features(m) for m in raw]
-        r_ref = rate(lambda: [aist_extract_manual_features(m) for m in raw], n, repeat=1)
-        line("geometric (compat) per clip", rate(lambda: [geometric_features(m) for m in raw], n), r_ref,
-             rel([geometric_features(m) for m in raw], want))
-        line("geometric (compat) batched", rate(lambda: geometric_features(raw), n), r_ref, rel(geometric_features(raw), want))
+        reference = lambda: [aist_extract_manual_features(m) for m in raw]
+        clips = lambda: [geometric_features(m) for m in raw]
+        batch = lambda: geometric_features(raw)
+        line("geometric (compat) per clip", *rates(clips, reference, n, repeat=1), rel(clips(), want))
+        line("geometric (compat) batched", *rates(batch, reference, n, repeat=1), rel(batch(), want))
 
 
 if __name__ == "__main__":

@@ -6,8 +6,7 @@
 from __future__ import annotations
 import numpy as np
 import librosa
-from scipy.ndimage import gaussian_filter1d
-from scipy.signal import argrelextrema
+from scipy.ndimage import gaussian_filter1d, minimum_filter1d
 
 from ..core import ConfigError, DataError
 from ..audio import check_audio, audio_beats
@@ -55,10 +54,17 @@ def kinematic_envelope(motion, fps: float, *, convention: str = "mint", smooth: 
     _check_convention(convention)
     return _envelope(_joints(motion), fps, convention, smooth)
 
+def _strict_minima(e: np.ndarray, o: int) -> tuple[np.ndarray, np.ndarray]:
+    "`scipy.signal.argrelextrema(e, np.less, axis=-1, order=o)` of `e` `(B, T)`: frames below the `o` on each side (clipped), by two running minima."
+    T = e.shape[-1]
+    w = minimum_filter1d(np.pad(e, ((0, 0), (o, o)), mode="edge"), o, axis=-1)   # w[i] = min of o frames from i - o//2 - o
+    left, right = w[:, o // 2:o // 2 + T], w[:, o + 1 + o // 2:o + 1 + o // 2 + T]
+    return np.nonzero((e < left) & (e < right))
+
 def _minima(e: np.ndarray, fps: float, convention: str, order: int | None) -> tuple[np.ndarray, np.ndarray]:
     "Local minima of envelopes `(B, T)` as (clip, frame) index arrays, `order` frames apart (default: 10 at 60 fps; Bailando: 1)."
     o = 1 if convention == "bailando" and order is None else max(1, round(_frames(order, 10, fps)))
-    return argrelextrema(e, np.less, axis=-1, order=o)
+    return _strict_minima(e, o)
 
 def kinematic_beats(motion, fps: float, *, convention: str = "mint", order: int | None = None,
                     smooth: float | None = None) -> np.ndarray:
