@@ -100,3 +100,15 @@ def test_coverage_ranges(a, b):
 def test_music_beats_tempo():
     mb = music_beats(clicks(np.arange(0.25, 8, 0.5), 8), SR, 60)
     assert np.median(np.diff(mb)) == pytest.approx(0.5, abs=0.02)
+
+from scipy.signal import argrelextrema
+from dancebook.metrics.beats import _strict_minima
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(1, 3), st.integers(1, 70), st.integers(1, 15), st.booleans(), st.integers(0, 2**31))
+def test_strict_minima_are_argrelextrema(b, t, order, ties, seed):
+    "The running-minimum kinematic beats are exactly scipy's argrelextrema(np.less) ones, ties and edges included."
+    r = np.random.default_rng(seed)
+    e = (r.integers(0, 4, (b, t)) if ties else r.normal(size=(b, t))).astype(np.float32)
+    got, want = _strict_minima(e, order), argrelextrema(e, np.less, axis=-1, order=order)
+    assert np.array_equal(got[0], want[0]) and np.array_equal(got[1], want[1])

@@ -6,11 +6,11 @@
 from __future__ import annotations
 import numpy as np
 import librosa
-from scipy.ndimage import gaussian_filter1d
+from scipy.ndimage import gaussian_filter1d, minimum_filter1d
 
 from ..core import ConfigError, DataError
 from ..audio import check_audio, audio_beats
-from ..motion import as_motion, velocity_sum, local_extrema
+from ..skeleton import check_motion
 
 # %% auto #0
 __all__ = ['BAS_REF_FPS', 'kinematic_envelope', 'kinematic_beats', 'beat_distance_score', 'beat_align_score', 'music_beats',
@@ -24,51 +24,110 @@ def _frames(value, default60: float, fps: float) -> float:
     if not fps > 0: raise ConfigError(f"fps must be positive, got {fps}")
     return float(value) if value is not None else default60 * fps / BAS_REF_FPS
 
-def kinematic_envelope(motion, fps: float, *, convention: str = "mint", smooth: float | None = None) -> np.ndarray:
-    "The BAS kinematic envelope `(..., T)` (mint) or `(..., T-1)` (bailando) of motion `(..., T, J, D)`."
-    if convention == "mint": return velocity_sum(motion)
-    if convention != "bailando": raise ConfigError(f"convention must be 'mint' or 'bailando', got {convention!r}")
-    return gaussian_filter1d(velocity_sum(motion, mean=True)[..., 1:], _frames(smooth, 5, fps), axis=-1)
+def _check_convention(convention: str):
+    "Raise a `ConfigError` unless `convention` is 'mint' or 'bailando'."
+    if convention not in ("mint", "bailando"): raise ConfigError(f"convention must be 'mint' or 'bailando', got {convention!r}")
 
-def _kinematic_minima(e, fps: float, convention: str, order: int | None) -> np.ndarray:
-    "Local-minimum frames of one BAS envelope `(T,)`, `order` frames apart (default: 10 at 60 fps; Bailando: 1)."
+def _joints(motion, dims=(2, 3), what: str = "motion") -> np.ndarray:
+    "Validate motion `(T, J, D)` or a batch `(B, T, J, D)` once; float32 and float64 keep their dtype."
+    m = np.asarray(motion)
+    if m.ndim == 4 and m.shape[0] == 0: raise DataError(f"{what} batch is empty")
+    check_motion(m.reshape(-1, *m.shape[2:]) if m.ndim == 4 else m, dims=dims, what=what)
+    return m if m.dtype in (np.float32, np.float64) else m.astype(np.float64)
+
+def _speeds(d: np.ndarray) -> np.ndarray:
+    "Norms `(...)` of displacements `d` `(..., D)`: the coordinates' squares summed in order, bit for bit numpy's reduction (and 10x faster on D = 3)."
+    s = d[..., 0] * d[..., 0]
+    for k in range(1, d.shape[-1]): s = s + d[..., k] * d[..., k]
+    return np.sqrt(s)
+
+def _envelope(m: np.ndarray, fps: float, convention: str, smooth: float | None) -> np.ndarray:
+    "The BAS envelope of validated motion `m` `(..., T, J, D)`, computed as the convention's reference does."
+    d = np.diff(m, axis=-3)
+    if convention == "mint":
+        e = _speeds(d.astype(np.float32, copy=False)).sum(-1)
+        return np.concatenate([np.zeros(e.shape[:-1] + (1,), np.float32), e], axis=-1)
+    return gaussian_filter1d(_speeds(d).mean(-1), _frames(smooth, 5, fps), axis=-1)
+
+def kinematic_envelope(motion, fps: float, *, convention: str = "mint", smooth: float | None = None) -> np.ndarray:
+    "The BAS kinematic envelope `(..., T)` (mint, float32) or `(..., T-1)` (bailando) of motion `(..., T, J, D)`."
+    _check_convention(convention)
+    return _envelope(_joints(motion), fps, convention, smooth)
+
+def _strict_minima(e: np.ndarray, o: int) -> tuple[np.ndarray, np.ndarray]:
+    "`scipy.signal.argrelextrema(e, np.less, axis=-1, order=o)` of `e` `(B, T)`: frames below the `o` on each side (clipped), by two running minima."
+    T = e.shape[-1]
+    w = minimum_filter1d(np.pad(e, ((0, 0), (o, o)), mode="edge"), o, axis=-1)   # w[i] = min of o frames from i - o//2 - o
+    left, right = w[:, o // 2:o // 2 + T], w[:, o + 1 + o // 2:o + 1 + o // 2 + T]
+    return np.nonzero((e < left) & (e < right))
+
+def _minima(e: np.ndarray, fps: float, convention: str, order: int | None) -> tuple[np.ndarray, np.ndarray]:
+    "Local minima of envelopes `(B, T)` as (clip, frame) index arrays, `order` frames apart (default: 10 at 60 fps; Bailando: 1)."
     o = 1 if convention == "bailando" and order is None else max(1, round(_frames(order, 10, fps)))
-    return local_extrema(e, kind="min", order=o)
+    return _strict_minima(e, o)
 
 def kinematic_beats(motion, fps: float, *, convention: str = "mint", order: int | None = None,
                     smooth: float | None = None) -> np.ndarray:
     "Kinematic beat frames of one motion `(T, J, D)`: local minima of its BAS envelope."
     e = kinematic_envelope(motion, fps, convention=convention, smooth=smooth)
     if e.ndim != 1: raise DataError(f"kinematic_beats takes one motion (T, J, D), got shape {np.shape(motion)}")
-    return _kinematic_minima(e, fps, convention, order)
+    return _minima(e[None], fps, convention, order)[1]
 
 # %% ../../nbs/21_metrics_beats.ipynb #c008
+def _mean32(c, s, n: int) -> np.ndarray:
+    "Per-clip means `(n,)` of float32 scores `s` of clips `c` (sorted), summed in order in float32 as mint's reference does."
+    cnt = np.bincount(c, minlength=n)
+    a = np.zeros((n, max(1, cnt.max(initial=0))), np.float32)
+    a[c, np.arange(len(c)) - (np.cumsum(cnt) - cnt)[c]] = s
+    return np.cumsum(a, axis=1)[:, -1] / np.maximum(cnt, 1).astype(np.float32)
+
+def _scores(qc, q, rc, r, n: int, sigma: float, float32: bool = False) -> np.ndarray:
+    "Per clip `(n,)`: mean over query frames `q` (of clips `qc`) of exp(-min distance to the clip's `r`² / 2σ²)."
+    if not sigma > 0: raise ConfigError(f"sigma must be positive, got {sigma}")
+    q, r = np.asarray(q, float), np.asarray(r, float)
+    if not len(q) or not len(r): return np.zeros(n)
+    gap = 2 * max(np.abs(q).max(), np.abs(r).max()) + 40 * sigma + 1      # more than any distance inside one clip
+    R, Q = np.sort(r + rc * gap), q + qc * gap
+    k = np.searchsorted(R, Q)
+    d = np.minimum(np.abs(Q - R[np.maximum(k - 1, 0)]), np.abs(R[np.minimum(k, len(R) - 1)] - Q))
+    if float32: return _mean32(qc, np.exp(-d.astype(np.float32) ** 2 / 2 / np.float32(sigma ** 2)), n).astype(float)
+    return np.bincount(qc, np.exp(-d ** 2 / (2 * sigma ** 2)), n) / np.maximum(np.bincount(qc, minlength=n), 1)
+
 def beat_distance_score(query, ref, sigma: float) -> float:
     "Mean over `query` frames of exp(-min distance to `ref`² / 2σ²); 0 when either is empty."
     q, r = np.asarray(query, float).reshape(-1), np.asarray(ref, float).reshape(-1)
-    if not len(q) or not len(r): return 0.0
-    d2 = np.min((q[:, None] - r[None, :]) ** 2, axis=1)
-    return float(np.exp(-d2 / (2 * sigma ** 2)).mean())
+    return float(_scores(np.zeros(len(q), int), q, np.zeros(len(r), int), r, 1, sigma)[0])
 
 # %% ../../nbs/21_metrics_beats.ipynb #c011
+def _music_frames(music_beats, n: int, fps: float, limit: int) -> tuple[np.ndarray, np.ndarray]:
+    "Music beats (s) of `n` clips (one array, or `n` arrays) as (clip, frame) arrays, frames in [0, `limit`)."
+    if n == 1 and (not len(music_beats) or np.ndim(music_beats[0]) == 0): music_beats = [music_beats]
+    if len(music_beats) != n: raise DataError(f"{n} motions but {len(music_beats)} music beat arrays")
+    f = [np.round(np.asarray(b, float).reshape(-1) * fps) for b in music_beats]
+    c, f = np.repeat(np.arange(n), [len(x) for x in f]), np.concatenate(f) if f else np.zeros(0)
+    if not np.isfinite(f).all(): raise DataError("music beat times must be finite")
+    keep = (f >= 0) & (f < limit)
+    return c[keep], f[keep]
+
+def _bas(m: np.ndarray, music_beats, fps: float, convention: str, sigma: float, order, smooth) -> np.ndarray:
+    "BAS `(B,)` of validated motions `m` `(B, T, J, D)` against `B` music beat arrays, σ in frames."
+    e = _envelope(m, fps, convention, smooth)
+    kc, kb = _minima(e, fps, convention, order)
+    mc, mf = _music_frames(music_beats, len(m), fps, e.shape[-1])
+    q, r = ((kc, kb), (mc, mf)) if convention == "mint" else ((mc, mf), (kc, kb))
+    return _scores(*q, *r, len(m), sigma, float32=convention == "mint")
+
 def beat_align_score(motion, music_beats, fps: float, *, convention: str = "mint", sigma: float | None = None,
                      order: int | None = None, smooth: float | None = None) -> float | np.ndarray:
     "Beat Align Score of motion `(T, J, D)` (or a batch `(B, T, J, D)`) against music beat times (s)."
-    m = np.asarray(motion)
-    if m.ndim == 4 and len(m) > 32:                                     # bound memory: 32 clips at a time
-        if len(music_beats) != len(m): raise DataError(f"{len(m)} motions but {len(music_beats)} music beat arrays")
-        return np.concatenate([beat_align_score(m[i:i + 32], music_beats[i:i + 32], fps, convention=convention, sigma=sigma,
-                                                order=order, smooth=smooth) for i in range(0, len(m), 32)])
-    m = as_motion(m)
-    env = kinematic_envelope(m, fps, convention=convention, smooth=smooth)
+    _check_convention(convention)
     sig = _frames(sigma, 3, fps)
-    def one(e, mb):
-        kb = _kinematic_minima(e, fps, convention, order)
-        mf = np.round(np.asarray(mb, float).reshape(-1) * fps)
-        return beat_distance_score(kb, mf, sig) if convention == "mint" else beat_distance_score(mf, kb, sig)
-    if m.ndim == 3: return one(env, music_beats)
+    if not sig > 0: raise ConfigError(f"sigma must be positive, got {sigma}")
+    m = _joints(motion)
+    if m.ndim == 3: return float(_bas(m[None], music_beats, fps, convention, sig, order, smooth)[0])
     if len(music_beats) != len(m): raise DataError(f"{len(m)} motions but {len(music_beats)} music beat arrays")
-    return np.array([one(e, mb) for e, mb in zip(env, music_beats)])
+    return np.concatenate([_bas(m[i:i + 64], music_beats[i:i + 64], fps, convention, sig, order, smooth)
+                           for i in range(0, len(m), 64)])
 
 # %% ../../nbs/21_metrics_beats.ipynb #c014
 def music_beats(y, sr: int, fps: float = BAS_REF_FPS, *, convention: str = "mint", start_bpm: float = 120.0,
@@ -83,8 +142,8 @@ def music_beats(y, sr: int, fps: float = BAS_REF_FPS, *, convention: str = "mint
 # %% ../../nbs/21_metrics_beats.ipynb #c017
 def mm_align_2d(keypoints2d, music_beats, fps: float, *, sigma: float | None = None, order: int | None = None):
     "DabFusion's 2D-MM Align: mint-direction BAS of keypoints `(T, J, 2)` (or `(B, T, J, 2)`) vs music beat times."
-    kp = as_motion(keypoints2d, dims=(2,), what="keypoints2d")
-    return beat_align_score(kp, music_beats, fps, convention="mint", sigma=sigma, order=order)
+    _joints(keypoints2d, dims=(2,), what="keypoints2d")
+    return beat_align_score(keypoints2d, music_beats, fps, convention="mint", sigma=sigma, order=order)
 
 # %% ../../nbs/21_metrics_beats.ipynb #c020
 _PICK = {"d2m": dict(wait=1, delta=0.2, pre_avg=1, post_avg=1, pre_max=1, post_max=1),

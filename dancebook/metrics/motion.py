@@ -9,7 +9,7 @@ import numpy as np
 from scipy import linalg
 from scipy.spatial.distance import pdist
 
-from ..core import DataError
+from ..core import ConfigError, DataError
 from ..skeleton import get_skeleton
 from ..motion import as_motion
 
@@ -24,16 +24,18 @@ def _window_sums(x, lo, hi):
     return c[..., hi + 1, :, :] - c[..., lo, :, :], (hi - lo + 1)[:, None, None]
 
 def kinetic_features(motion, fps: float = 60.0, *, compat: bool = True, up: int = 1, units: float = 1.0,
-                     root: int = 0, window: int = 2) -> np.ndarray:
+                     root: int = 0, window: int = 2, centre: str | None = "frame0") -> np.ndarray:
     "Kinetic features `(..., 3J)` of motion `(..., T, J, 3)`: [horizontal KE, vertical KE, acceleration] per joint."
+    if centre not in ("frame0", None): raise ConfigError(f"centre must be 'frame0' or None, got {centre!r}")
     p = as_motion(motion, dims=(3,))
     if p.ndim == 4 and len(p) > 32:                                     # bound memory: 32 clips at a time
-        return np.concatenate([kinetic_features(c, fps, compat=compat, up=up, units=units, root=root, window=window)
+        return np.concatenate([kinetic_features(c, fps, compat=compat, up=up, units=units, root=root, window=window,
+                                                centre=centre)
                                for c in np.array_split(p, -(-len(p) // 32))])
     p = p * units
     T = p.shape[-3]
     if T < 3: raise DataError(f"kinetic features need at least 3 frames, got {T}")
-    p = p - p[..., :1, root:root + 1, :]                                # root of frame 0 at the origin
+    if centre == "frame0": p = p - p[..., :1, root:root + 1, :]         # root of frame 0 at the origin
     dt = 1 / 60 if compat else 1 / fps
     i = np.arange(1, T)
     d = np.diff(p, axis=-3)                                             # d[k] = p[k+1] - p[k]
