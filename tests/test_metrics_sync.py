@@ -78,6 +78,16 @@ def test_degenerate_motions_at_chance_on_synthdance(genre):
     other = synth_clip("jive" if genre != "jive" else "tango", 12.0, seed=3, fps=30).motion
     _assert_at_chance(c.audio, c.sr, c.fps, degenerate_motions(c.motion, other, seed=1), genre)
 
+def test_degenerate_videos_at_chance_on_av_align():
+    from dancebook.render import render_avatar
+    c = synth_clip("waltz", 10.0, seed=7, fps=30)
+    other = synth_clip("jive", 12.0, seed=3, fps=30).motion
+    beats = {}
+    for name, m in degenerate_motions(c.motion, other, seed=1).items():
+        frames, _ = render_avatar(m, "smpl24", resolution=48)
+        r = shift_test(c.audio, c.sr, frames, c.fps, "av_align", beats=beats)
+        assert abs(r["z"]) <= Z_BOUND, (name, r)
+
 def test_degenerate_motions_at_chance_on_dance_with_melody():
     if not (DATA / "dance_with_melody").is_dir(): pytest.skip("../shared/data not found: Dance with Melody guards skipped")
     from dancebook.data.dwm import dwm_pairs, load_dwm_clip
@@ -105,6 +115,12 @@ def test_batch_routes_params_and_matches_single_tests():
     assert b["harmony"]["tests"][0] == one == b["harmony"]["tests"][1]
     assert b["bas_mint"]["tests"][0] == shift_test(c.audio, c.sr, c.motion, c.fps, "bas_mint", n_shifts=30, sigma=4)
     assert b["harmony"]["ci95"][0] == b["harmony"]["ci95"][1] == one["corrected"]
+
+def test_batch_takes_clip_frames_for_av_align():
+    c = synth_clip("samba", 6.0, seed=1, fps=30, render=True, resolution=48)
+    b = sync_batch([c], ("av_align", "bas_mint"), n_shifts=20)
+    assert b["av_align"]["tests"][0] == shift_test(c.audio, c.sr, c.frames, c.fps, "av_align", n_shifts=20)
+    with pytest.raises(DataError, match="video frames"): sync_batch([synth_clip("samba", 6.0, seed=1, fps=30)], "av_align")
 
 def test_bad_input_raises_named_errors():
     c = synth_clip("waltz", 4.0, seed=0, fps=30)

@@ -13,6 +13,8 @@ from ..motion import as_motion, visual_beats
 from .harmony import HarmonyParams, harmony_score, hit_rate
 from .beats import beat_align_score, music_beats
 from .danceit import beat_alignment_rate
+from .video import video_peaks, av_iou
+from ..frames import check_frames
 
 # %% auto #0
 __all__ = ['SYNC_HARMONY', 'SYNC_METRICS', 'METRIC_PARAMS', 'corrected', 'beat_period', 'shift_offsets', 'shift_times',
@@ -62,14 +64,15 @@ def shift_stats(score: float, null) -> dict:
 
 # %% ../../nbs/25_metrics_sync.ipynb #s015
 SYNC_HARMONY = HarmonyParams(delta=0.075)   # ours: the δ of the corrected harmony score and hit rate (measured below); the paper's 0.25 s saturates
-SYNC_METRICS = ("harmony", "hit_rate", "bas_mint", "bas_bailando", "s_ba")
+SYNC_METRICS = ("harmony", "hit_rate", "bas_mint", "bas_bailando", "s_ba")   # the motion metrics; "av_align" takes video
 _HARMONY_FIELDS = tuple(f.name for f in fields(HarmonyParams))
 METRIC_PARAMS = {"harmony": _HARMONY_FIELDS, "hit_rate": _HARMONY_FIELDS, "bas_mint": ("sigma", "order", "smooth"),
-                 "bas_bailando": ("sigma", "order", "smooth"), "s_ba": ("tolerance",)}
+                 "bas_bailando": ("sigma", "order", "smooth"), "s_ba": ("tolerance",),
+                 "av_align": ("min_peak", "tolerance", "duplicate_first")}
 
 def check_metric(metric: str, params: dict):
     "Raise a `ConfigError` unless `metric` is a synchrony metric and it takes every name in `params`."
-    if metric not in METRIC_PARAMS: raise ConfigError(f"metric must be one of {SYNC_METRICS}, got {metric!r}")
+    if metric not in METRIC_PARAMS: raise ConfigError(f"metric must be one of {tuple(METRIC_PARAMS)}, got {metric!r}")
     bad = sorted(set(params) - set(METRIC_PARAMS[metric]))
     if bad: raise ConfigError(f"metric {metric!r} takes parameters {METRIC_PARAMS[metric]}, not {bad}")
 
@@ -84,16 +87,20 @@ def music_events(y, sr: int, kind: str, beats: dict | None = None) -> Beats:
     return b
 
 # %% ../../nbs/25_metrics_sync.ipynb #s016
-_EVENTS = {"harmony": "onset", "hit_rate": "onset", "bas_mint": "mint", "bas_bailando": "bailando", "s_ba": "mint"}
+_EVENTS = {"harmony": "onset", "hit_rate": "onset", "bas_mint": "mint", "bas_bailando": "bailando", "s_ba": "mint", "av_align": "onset"}
 
 def shift_scorer(y, sr: int, motion, fps: float, metric: str = "harmony", *, beats: dict | None = None, **params):
-    "`(times, score)`: the music's event times `(n,)` for `metric` and `score(times) -> float` of `motion` against them."
+    "`(times, score)`: the music's event times `(n,)` for `metric` and `score(times) -> float` of `motion` (av_align: frames) against them."
     check_metric(metric, params)
     ev = music_events(y, sr, _EVENTS[metric], beats)
     if metric in ("harmony", "hit_rate"):
         hp, v, f = replace(SYNC_HARMONY, **params), visual_beats(motion, fps), harmony_score if metric == "harmony" else hit_rate
         return ev.times, lambda t: f(Beats(t, ev.saliency), v, hp)
     if metric == "s_ba": return ev.times, lambda t: beat_alignment_rate(motion, t, fps, **params)
+    if metric == "av_align":
+        tol = 1 / fps if params.get("tolerance") is None else params["tolerance"]
+        v = video_peaks(motion, fps, **{k: x for k, x in params.items() if k != "tolerance"})
+        return ev.times, lambda t: av_iou(np.sort(t), v, tol)              # greedy matching in time order, as av_align
     conv = _EVENTS[metric]
     return ev.times, lambda t: float(beat_align_score(motion, t, fps, convention=conv, **params))
 
@@ -101,8 +108,10 @@ def shift_scorer(y, sr: int, motion, fps: float, metric: str = "harmony", *, bea
 def shift_null(y, sr: int, motion, fps: float, metric: str = "harmony", n_shifts: int = 100, seed: int = 0, *,
                beats: dict | None = None, period: float | None = None, **params) -> tuple[float, np.ndarray, np.ndarray]:
     "`metric`'s score of the true alignment, its scores `(n_shifts,)` under circular music shifts, and the offsets (s)."
-    y, m = check_audio(y, sr), as_motion(motion)
-    if m.ndim != 3: raise DataError(f"shift_null takes one motion (T, J, D), got shape {m.shape}")
+    check_metric(metric, params)
+    y = check_audio(y, sr)
+    m = check_frames(motion, what="av_align's video frames") if metric == "av_align" else as_motion(motion)
+    if metric != "av_align" and m.ndim != 3: raise DataError(f"shift_null takes one motion (T, J, D), got shape {m.shape}")
     if not fps > 0: raise ConfigError(f"fps must be positive, got {fps}")
     duration = min(len(y) / sr, len(m) / fps)                            # the span both signals cover
     times, score = shift_scorer(y, sr, m, fps, metric, beats=beats, **params)
@@ -111,14 +120,15 @@ def shift_null(y, sr: int, motion, fps: float, metric: str = "harmony", n_shifts
     return score(times), np.array([score(shift_times(times, o, duration)) for o in offsets]), offsets
 
 def shift_test(y, sr: int, motion, fps: float, metric: str = "harmony", n_shifts: int = 100, seed: int = 0, **params) -> dict:
-    "The shift-null test of `metric` on audio `(N,)` at `sr` and motion `(T, J, D)` at `fps` (keys: see `shift_stats`)."
+    "The shift-null test of `metric` on audio `(N,)` at `sr` and motion `(T, J, D)` (av_align: frames `(T, H, W, 3)`) at `fps`."
     s, null, _ = shift_null(y, sr, motion, fps, metric, n_shifts, seed, **params)
     return shift_stats(s, null)
 
 # %% ../../nbs/25_metrics_sync.ipynb #s024
-def _pair(p) -> tuple:
-    "`(y, sr, motion, fps)` of a tuple or of a `DanceClip`-like object."
-    return (p.audio, p.sr, p.motion, p.fps) if hasattr(p, "motion") else tuple(p)
+def _pair(p, metric: str) -> tuple:
+    "`(y, sr, motion, fps)` of a tuple or of a `DanceClip` (its `frames` in place of the motion for av_align)."
+    if not hasattr(p, "motion"): return tuple(p)
+    return p.audio, p.sr, p.frames if metric == "av_align" else p.motion, p.fps
 
 def bootstrap_ci(x, n_boot: int = 2000, seed: int = 0, level: float = 0.95) -> tuple[float, float]:
     "Percentile bootstrap interval of the mean of `x` `(n,)`."
@@ -136,10 +146,10 @@ def sync_batch(pairs, metrics=("harmony", "hit_rate"), n_shifts: int = 100, seed
     if unused: raise ConfigError(f"no metric of {metrics} takes parameters {unused}")
     tests = {m: [] for m in metrics}
     for p in pairs:
-        y, sr, motion, fps = _pair(p); beats = {}                           # the music's beats once per pair
+        beats = {}                                                          # the music's events once per pair
         for m in metrics:
             kw = {k: v for k, v in params.items() if k in METRIC_PARAMS[m]}
-            tests[m].append(shift_test(y, sr, motion, fps, m, n_shifts, seed, beats=beats, **kw))
+            tests[m].append(shift_test(*_pair(p, m), m, n_shifts, seed, beats=beats, **kw))
     if not all(tests.values()): raise DataError("sync_batch needs at least one (music, motion) pair")
     out = {}
     for m, ts in tests.items():
