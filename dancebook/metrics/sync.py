@@ -89,10 +89,12 @@ def music_events(y, sr: int, kind: str, beats: dict | None = None) -> Beats:
 # %% ../../nbs/25_metrics_sync.ipynb #s016
 _EVENTS = {"harmony": "onset", "hit_rate": "onset", "bas_mint": "mint", "bas_bailando": "bailando", "s_ba": "mint", "av_align": "onset"}
 
-def shift_scorer(y, sr: int, motion, fps: float, metric: str = "harmony", *, beats: dict | None = None, **params):
-    "`(times, score)`: the music's event times `(n,)` for `metric` and `score(times) -> float` of `motion` (av_align: frames) against them."
+def shift_scorer(y, sr: int, motion, fps: float, metric: str = "harmony", *, beats: dict | None = None,
+                 duration: float | None = None, **params):
+    "`(times, score)`: the music's event times `(n,)` (before `duration` s) for `metric` and `score(times) -> float` of `motion` (av_align: frames)."
     check_metric(metric, params)
     ev = music_events(y, sr, _EVENTS[metric], beats)
+    if duration is not None: k = ev.times < duration; ev = Beats(ev.times[k], ev.saliency[k], ev.initial)
     if metric in ("harmony", "hit_rate"):
         hp, v, f = replace(SYNC_HARMONY, **params), visual_beats(motion, fps), harmony_score if metric == "harmony" else hit_rate
         return ev.times, lambda t: f(Beats(t, ev.saliency), v, hp)
@@ -114,7 +116,7 @@ def shift_null(y, sr: int, motion, fps: float, metric: str = "harmony", n_shifts
     if metric != "av_align" and m.ndim != 3: raise DataError(f"shift_null takes one motion (T, J, D), got shape {m.shape}")
     if not fps > 0: raise ConfigError(f"fps must be positive, got {fps}")
     duration = min(len(y) / sr, len(m) / fps)                            # the span both signals cover
-    times, score = shift_scorer(y, sr, m, fps, metric, beats=beats, **params)
+    times, score = shift_scorer(y, sr, m, fps, metric, beats=beats, duration=duration, **params)
     if period is None: period = beat_period(music_events(y, sr, "mint", beats).times)
     offsets = shift_offsets(duration, period, n_shifts, seed)
     return score(times), np.array([score(shift_times(times, o, duration)) for o in offsets]), offsets
