@@ -5,6 +5,7 @@
 # %% ../../nbs/25_metrics_sync.ipynb #s002
 from __future__ import annotations
 from dataclasses import fields, replace
+import inspect
 import numpy as np
 
 from ..core import ConfigError, DataError
@@ -65,10 +66,13 @@ def shift_stats(score: float, null) -> dict:
 # %% ../../nbs/25_metrics_sync.ipynb #s015
 SYNC_HARMONY = HarmonyParams(delta=0.075)   # ours: the δ of the corrected harmony score and hit rate (measured below); the paper's 0.25 s saturates
 SYNC_METRICS = ("harmony", "hit_rate", "bas_mint", "bas_bailando", "s_ba")   # the motion metrics; "av_align" takes video
-_HARMONY_FIELDS = tuple(f.name for f in fields(HarmonyParams))
-METRIC_PARAMS = {"harmony": _HARMONY_FIELDS, "hit_rate": _HARMONY_FIELDS, "bas_mint": ("sigma", "order", "smooth"),
-                 "bas_bailando": ("sigma", "order", "smooth"), "s_ba": ("tolerance",),
-                 "av_align": ("min_peak", "tolerance", "duplicate_first")}
+def _keywords(f, drop=()) -> tuple:
+    "Names of the keyword-only parameters of `f`, less `drop`: what a metric function takes as settings."
+    return tuple(n for n, p in inspect.signature(f).parameters.items() if p.kind is p.KEYWORD_ONLY and n not in drop)
+
+_HARMONY_FIELDS, _BAS = tuple(f.name for f in fields(HarmonyParams)), _keywords(beat_align_score, ("convention",))
+METRIC_PARAMS = {"harmony": _HARMONY_FIELDS, "hit_rate": _HARMONY_FIELDS, "bas_mint": _BAS, "bas_bailando": _BAS,
+                 "s_ba": _keywords(beat_alignment_rate), "av_align": ("tolerance",) + _keywords(video_peaks)}
 
 def check_metric(metric: str, params: dict):
     "Raise a `ConfigError` unless `metric` is a synchrony metric and it takes every name in `params`."
