@@ -16,6 +16,8 @@ from .beats import beat_align_score, music_beats
 from .danceit import beat_alignment_rate
 from .video import video_peaks, av_iou
 from ..frames import check_frames
+from ..skeleton import check_motion
+from .quality import held_pose, white_noise, constant_pose, pingpong
 
 # %% auto #0
 __all__ = ['SYNC_HARMONY', 'SYNC_METRICS', 'METRIC_PARAMS', 'corrected', 'beat_period', 'shift_offsets', 'shift_times',
@@ -166,10 +168,8 @@ def sync_batch(pairs, metrics=("harmony", "hit_rate"), n_shifts: int = 100, seed
 
 # %% ../../nbs/25_metrics_sync.ipynb #s027
 def degenerate_motions(motion, other, *, jitter: float = 0.01, seed: int = 0) -> dict:
-    "Four motions `(T, J, D)` that ignore the music: held pose + `jitter`, white noise, constant pose, `other` dance."
-    m, o = as_motion(motion), as_motion(other)
-    if m.ndim != 3 or o.ndim != 3 or o.shape[1:] != m.shape[1:]: raise DataError(f"motion {m.shape} and other {o.shape} must be (T, J, D) alike")
-    rng, pose = np.random.default_rng(seed), np.repeat(m[:1], len(m), 0)
-    return {"held_jitter": pose + jitter * rng.standard_normal(m.shape),
-            "white_noise": m.mean(0) + m.std() * rng.standard_normal(m.shape),
-            "constant": pose, "other_song": np.resize(o, m.shape)}
+    "Four motions `(T, J, 3)` that ignore the music: held pose + `jitter`, white noise, constant pose, `other` dance."
+    m, o = check_motion(motion), check_motion(other, what="other")
+    if o.shape[1:] != m.shape[1:]: raise DataError(f"motion {m.shape} and other {o.shape} must be (T, J, 3) alike")
+    return {"held_jitter": held_pose(m, jitter, seed), "white_noise": white_noise(m, seed),
+            "constant": constant_pose(m), "other_song": pingpong(o, len(m))}
