@@ -12,8 +12,8 @@ from scipy.signal import argrelmax
 from .core import ConfigError, DataError
 
 # %% auto #0
-__all__ = ['METER_TABLE', 'check_audio', 'onset_envelope', 'Beats', 'audio_beats', 'audio_features', 'beat_strength', 'Meter',
-           'segment_meters', 'MeterUnit', 'meter_units']
+__all__ = ['AGGREGATES', 'BEAT_METHODS', 'METER_TABLE', 'check_audio', 'onset_envelope', 'Beats', 'audio_beats', 'audio_features',
+           'beat_strength', 'Meter', 'segment_meters', 'MeterUnit', 'meter_units']
 
 # %% ../nbs/01_audio.ipynb #c005
 def check_audio(y, sr, what: str = "audio") -> np.ndarray:
@@ -26,15 +26,21 @@ def check_audio(y, sr, what: str = "audio") -> np.ndarray:
     return a.astype(np.float32, copy=False)
 
 # %% ../nbs/01_audio.ipynb #c008
+AGGREGATES = ("mean", "median", "both")
+
 def onset_envelope(y, sr: int, *, hop_length: int = 512, percussive: bool = False,
                    aggregate: str = "mean") -> tuple[np.ndarray, float]:
-    "Onset strength `(F,)` of `y` and its frame rate `sr / hop_length` (Hz)."
+    "Onset strength `(F,)` of `y` (Mel bands aggregated by `aggregate`) and its frame rate `sr / hop_length` (Hz)."
     y = check_audio(y, sr)
-    if aggregate not in ("mean", "median"): raise ConfigError(f"aggregate must be 'mean' or 'median', got {aggregate!r}")
+    if aggregate not in AGGREGATES: raise ConfigError(f"aggregate must be one of {AGGREGATES}, got {aggregate!r}")
     if percussive: y = librosa.effects.percussive(y)
-    env = librosa.onset.onset_strength(y=y, sr=sr, hop_length=hop_length,
-                                       aggregate=np.median if aggregate == "median" else np.mean)
-    return env.astype(np.float64), sr / hop_length
+    if aggregate != "both":
+        env = librosa.onset.onset_strength(y=y, sr=sr, hop_length=hop_length,
+                                           aggregate=np.median if aggregate == "median" else np.mean)
+        return env.astype(np.float64), sr / hop_length
+    S = librosa.power_to_db(librosa.feature.melspectrogram(y=y, sr=sr, hop_length=hop_length))
+    mean, median = (librosa.onset.onset_strength(S=S, sr=sr, aggregate=a).astype(np.float64) for a in (np.mean, np.median))
+    return mean / max(mean.std(), 1e-12) + median / max(median.std(), 1e-12), sr / hop_length
 
 # %% ../nbs/01_audio.ipynb #c011
 class Beats(NamedTuple):
@@ -45,11 +51,14 @@ class Beats(NamedTuple):
 
     def __len__(self): return len(self.times)
 
+BEAT_METHODS = {"onset": "mean", "peaks": "mean", "track": "both"}   # method -> the aggregation it reads by default
+
 def audio_beats(y, sr: int, *, method: str = "onset", hop_length: int = 512, percussive: bool = False,
-                aggregate: str = "mean", env: np.ndarray | None = None, **kwargs) -> Beats:
+                aggregate: str | None = None, env: np.ndarray | None = None, **kwargs) -> Beats:
     "Audio beats of `y` (HarmoGAN §III-B): onset-strength peaks (`method`) and the onset strength there."
-    if method not in ("onset", "peaks", "track"): raise ConfigError(f"method must be 'onset', 'peaks' or 'track', got {method!r}")
-    if env is None: env, _ = onset_envelope(y, sr, hop_length=hop_length, percussive=percussive, aggregate=aggregate)
+    if method not in BEAT_METHODS: raise ConfigError(f"method must be one of {tuple(BEAT_METHODS)}, got {method!r}")
+    if env is None: env, _ = onset_envelope(y, sr, hop_length=hop_length, percussive=percussive,
+                                            aggregate=BEAT_METHODS[method] if aggregate is None else aggregate)
     if method == "onset":
         f = librosa.onset.onset_detect(onset_envelope=env, sr=sr, hop_length=hop_length, units="frames", **kwargs)
     elif method == "peaks":
