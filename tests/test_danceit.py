@@ -139,16 +139,18 @@ def test_real_dwm_pair_gives_a_clean_track_and_fragments():
     assert 0.005 < db.move_threshold < 0.2
 
 
-def test_minima_alignment_puts_the_stillest_frame_on_each_beat():
-    rng = np.random.default_rng(3)
-    p = rng.normal(size=(120, 3, 2)).cumsum(0)
-    beats = np.arange(12, 110, 12)
-    mv = lambda x: velocity_sum(x, mean=True)
-    for on, pick in (("peaks", np.argmax), ("minima", np.argmin)):
-        out = temporal_align(p, beats, on=on)
-        m = mv(out)
-        hits = [int(pick(m[b - 5:b + 6])) + b - 5 == b for b in beats[1:-1]]
-        assert np.mean(hits) >= 0.75, (on, hits)
+def test_alignment_puts_the_chosen_speed_extreme_on_each_beat():
+    "Peaks (eq. 14) or minima land on the beat or the frame after it (re-timing moves frames, and a step spans two)."
+    T, beats = 120, np.arange(12, 110, 12)
+    tt = np.arange(T, dtype=float)
+    for shift in (-3.0, 2.0, 3.0):
+        p = np.zeros((T, 2, 2)); p[:, 0, 0] = tt - 12 / (2 * np.pi) * np.sin(2 * np.pi * (tt - 0.5 - shift) / 12); p[:, 1, 1] = 0.5 * p[:, 0, 0]
+        for on, pick in (("peaks", np.argmax), ("minima", np.argmin)):
+            m = velocity_sum(temporal_align(p, beats, on=on), mean=True)
+            off = [int(pick(m[b - 5:b + 6])) - 5 for b in beats[1:-1]]
+            assert all(0 <= o <= 1 for o in off), (shift, on, off)
+            before = [int(pick(velocity_sum(p, mean=True)[b - 5:b + 6])) - 5 for b in beats[1:-1]]
+            assert not any(0 <= o <= 1 for o in before)                 # it was off the beats before
     with pytest.raises(ConfigError, match="peaks"): temporal_align(p, beats, on="middle")
 
 
@@ -166,8 +168,9 @@ def test_training_logs_validation_and_test_accuracy_per_epoch(tmp_path, monkeypa
     cfg = config("smoke", max_steps=None, epochs=1)
     m = danceit.load_or_train(cfg, "synth", seed=0, device="cpu", guidance=None, progress=False)
     log = load_json(next(tmp_path.rglob("matchnet_r2_2s*_log.json")))["epochs"]
-    assert {"acc", "valid_acc", "test_acc", "valid_loss", "test_loss", "valid_rank"} <= set(log[-1])
-    assert all(0 <= log[-1][k] <= 1 for k in ("acc", "valid_acc", "test_acc"))
+    assert {"acc", "rank", "test_acc", "test_loss", "test_rank"} <= set(log[-1])
+    assert "valid_acc" not in log[-1]              # SynthDance's 12-s clips are too short to hold 20% windows out
+    assert all(0 <= log[-1][k] <= 1 for k in ("acc", "test_acc", "test_rank"))
     assert m.db_feats.shape[0] == len(m.db)
 
 
