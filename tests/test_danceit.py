@@ -137,3 +137,56 @@ def test_real_dwm_pair_gives_a_clean_track_and_fragments():
     assert len(db) >= 0.9 * clip.n_frames // 50
     # natural movement inside fragments is small next to the body size (units: body sizes per frame)
     assert 0.005 < db.move_threshold < 0.2
+
+
+def test_alignment_puts_the_chosen_speed_extreme_on_each_beat():
+    "Peaks (eq. 14) or minima land on the beat or the frame after it (re-timing moves frames, and a step spans two)."
+    T, beats = 120, np.arange(12, 110, 12)
+    tt = np.arange(T, dtype=float)
+    for shift in (-3.0, 2.0, 3.0):
+        p = np.zeros((T, 2, 2)); p[:, 0, 0] = tt - 12 / (2 * np.pi) * np.sin(2 * np.pi * (tt - 0.5 - shift) / 12); p[:, 1, 1] = 0.5 * p[:, 0, 0]
+        for on, pick in (("peaks", np.argmax), ("minima", np.argmin)):
+            m = velocity_sum(temporal_align(p, beats, on=on), mean=True)
+            off = [int(pick(m[b - 5:b + 6])) - 5 for b in beats[1:-1]]
+            assert all(0 <= o <= 1 for o in off), (shift, on, off)
+            before = [int(pick(velocity_sum(p, mean=True)[b - 5:b + 6])) - 5 for b in beats[1:-1]]
+            assert not any(0 <= o <= 1 for o in before)                 # it was off the beats before
+    with pytest.raises(ConfigError, match="peaks"): temporal_align(p, beats, on="middle")
+
+
+def test_checkpoints_of_changed_matching_nets_do_not_collide():
+    from dancebook.models.danceit import checkpoint_name
+    names = {checkpoint_name(config("small", **o), "matchnet") for o in ({}, {"pool": "mean"}, {"neg_other": 0.0}, {"valid_frac": 0.1})}
+    assert len(names) == 4 and all(n.startswith("matchnet_r2_2s") for n in names)
+    assert checkpoint_name(config("small", pool="mean"), "regressor") == checkpoint_name(config("small"), "regressor")
+
+
+def test_training_logs_validation_and_test_accuracy_per_epoch(tmp_path, monkeypatch):
+    from dancebook.core import load_json
+    from dancebook.models import danceit
+    monkeypatch.setenv("DANCEBOOK_ARTIFACTS", str(tmp_path))
+    cfg = config("smoke", max_steps=None, epochs=1)
+    m = danceit.load_or_train(cfg, "synth", seed=0, device="cpu", guidance=None, progress=False)
+    log = load_json(next(tmp_path.rglob("matchnet_r2_2s*_log.json")))["epochs"]
+    assert {"acc", "rank", "test_acc", "test_loss", "test_rank"} <= set(log[-1])
+    assert "valid_acc" not in log[-1]              # SynthDance's 12-s clips are too short to hold 20% windows out
+    assert all(0 <= log[-1][k] <= 1 for k in ("acc", "test_acc", "test_rank"))
+    assert m.db_feats.shape[0] == len(m.db)
+
+
+def test_paper_config_takes_one_matching_step_with_its_shapes():
+    "The paper preset (delayed negatives only, 500 epochs, lr 1e-4, wider ST-GCN) builds and takes one step on CPU."
+    from dancebook.models.danceit import pose_steps, matching_outputs
+    cfg = config("paper")
+    assert cfg.neg_other == 0.0 and cfg.lr == 1e-4 and cfg.epochs == 500
+    tracks = [clip_track(toy_clip(12.0, seed=s)) for s in range(2)]
+    db = fragment_db(tracks, cfg.seconds)
+    net = MatchNet("dwm23", cfg)
+    pairs = MatchingPairs(tracks, db, cfg)
+    learn = Learner(net, pairs, matching_step, [torch.optim.Adam(net.parameters(), cfg.lr)], batch_size=8, device="cpu")
+    batch = next(iter(learn.batches(0)))
+    before = [p.detach().clone() for p in net.parameters()]
+    out = matching_step(learn, batch)
+    S = pose_steps(db.length, len(cfg.widths))
+    assert net.audio(batch[0]).shape == net.pose(batch[1]).shape == (8, S * cfg.d_feat)
+    assert np.isfinite(float(out["loss"])) and any(not torch.equal(a, b) for a, b in zip(before, net.parameters()))
