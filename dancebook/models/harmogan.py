@@ -457,7 +457,7 @@ def loss_shares(model: HarmoGAN, batch: dict) -> dict:
         g = torch.autograd.grad(getattr(c, f"w_{k}") * v, params, retain_graph=True, allow_unused=True)
         norms[k] = float(torch.sqrt(sum((x ** 2).sum() for x in g if x is not None)))
     total = sum(norms.values()) or 1.0
-    return {k: (float(getattr(c, f"w_{k}") * terms[k]), norms[k] / total) for k in terms}
+    return {k: (float(getattr(c, f"w_{k}") * terms[k].detach()), norms[k] / total) for k in terms}
 
 # %% ../../nbs/50_models_harmogan.ipynb #c060
 def pretrain(cfg: HarmoGANConfig, units: MeterUnits, ckpt, seed: int = 0, device="auto", progress: bool = True,
