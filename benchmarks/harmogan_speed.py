@@ -40,13 +40,17 @@ def main():
     corpus = load_corpus(a.dataset, "train", preset=cfg.preset, genres=TRAIN_GENRES, fps=cfg.fps)
     t0 = time.perf_counter(); units = make_units(corpus.clips, cfg); t_units = time.perf_counter() - t0
     print(f"data: {len(units)} meter units from {len(corpus)} {corpus.name} clips in {t_units:.1f} s")
-    for stage, variant in ((1, "full"), (2, "pose"), (2, "gan"), (2, "full")):
+    total = 0.0
+    for stage, variant in ((1, "full"), (2, "pose"), (2, "pixel"), (2, "gan"), (2, "full")):
         learn = make_learner(HarmoGAN(replace(cfg, variant=variant)), units, stage, device="cpu")
         spe = learn.steps_per_epoch()
         steps = min(spe, a.max_steps or spe)
         t0 = time.perf_counter(); learn.fit(1, max_steps=steps); dt = time.perf_counter() - t0
-        print(f"train stage {stage} {variant:4s}: {dt / steps * 1000:.0f} ms/step, {dt / steps * spe:.1f} s/epoch "
+        print(f"train stage {stage} {variant:5s}: {dt / steps * 1000:.0f} ms/step, {dt / steps * spe:.1f} s/epoch "
               f"({spe} steps of batch {cfg.batch_size}{', extrapolated' if steps < spe else ''})")
+        total += dt / steps * spe * (cfg.pre_epochs if stage == 1 else cfg.gan_epochs)
+    print(f"one seed, stage 1 and every variant's stage 2 ({cfg.pre_epochs} + {cfg.gan_epochs} epochs): {total / 60:.1f} min "
+          f"(validation and feature-network fitting not included)")
 
 
 if __name__ == "__main__":
