@@ -28,13 +28,13 @@ from ..train import load_or_train as load_or_fit
 from ..tables import PaperTable
 
 # %% auto #0
-__all__ = ['VARIANTS', 'TRAIN_GENRES', 'PAPER_TABLES', 'Variant', 'HarmoGANConfig', 'config', 'artifact_store', 'clip_motion',
-           'MusicFeatures', 'music_features', 'clip_features', 'unit_local', 'visual_input', 'MeterUnits', 'make_units',
-           'split_valid', 'Generator', 'motion_input', 'CrossModalD', 'SpatioTemporalD', 'kl_pose_loss',
-           'mse_pose_loss', 'PoseFeatureNet', 'feature_loss', 'fit_pose_features', 'padded_velocity_sum',
-           'soft_visual_beats', 'soft_harmony', 'harmony_loss', 'HarmoGAN', 'pose_loss', 'weighted', 'pose_step',
-           'adversarial_step', 'joint_speed', 'valid_step', 'make_learner', 'loss_shares', 'pretrain', 'load_or_train',
-           'predict_units', 'generate']
+__all__ = ['VARIANTS', 'REVISION', 'TRAIN_GENRES', 'PAPER_TABLES', 'Variant', 'HarmoGANConfig', 'config', 'artifact_store',
+           'clip_motion', 'MusicFeatures', 'music_features', 'clip_features', 'unit_local', 'visual_input',
+           'MeterUnits', 'make_units', 'split_valid', 'Generator', 'motion_input', 'CrossModalD', 'SpatioTemporalD',
+           'kl_pose_loss', 'mse_pose_loss', 'PoseFeatureNet', 'feature_loss', 'fit_pose_features',
+           'padded_velocity_sum', 'soft_visual_beats', 'soft_harmony', 'harmony_loss', 'HarmoGAN', 'pose_loss',
+           'weighted', 'pose_step', 'adversarial_step', 'joint_speed', 'valid_step', 'make_learner', 'loss_shares',
+           'pretrain', 'load_or_train', 'predict_units', 'generate']
 
 # %% ../../nbs/50_models_harmogan.ipynb #c006
 class Variant(NamedTuple):
@@ -114,7 +114,7 @@ _PRESETS = {
     "paper": dict(hidden=512, gru_layers=2, d_hidden=256, feat_channels=(64, 128, 128), feat_steps=2000),
     "small": dict(hidden=64, d_hidden=32, batch_size=32, pre_epochs=4, pre_every=3, gan_epochs=4, gan_lr=5e-4,
                   gan_every=2, feat_steps=300),
-    "smoke": dict(hidden=24, d_hidden=16, feat_channels=(8, 16, 16), batch_size=8, pre_epochs=1, pre_every=1,
+    "smoke": dict(hidden=24, d_hidden=16, feat_channels=(8, 16, 16), batch_size=2, pre_epochs=1, pre_every=1,
                   gan_epochs=1, gan_every=1, feat_steps=10, max_units=32),
 }
 
@@ -125,9 +125,11 @@ def config(preset: str | None = "small", **overrides) -> HarmoGANConfig:
     return preset_config(preset, _preset_config, "HarmoGAN config", **overrides)
 
 # %% ../../nbs/50_models_harmogan.ipynb #h002
+REVISION = 2   # bumped when the networks or the training change in code, so older checkpoints are never loaded
+
 def artifact_store(cfg: HarmoGANConfig, dataset: str, seed: int = 0) -> ArtifactStore:
-    "Where `cfg`'s runs on `dataset` live: `<preset>`, or `<preset>-<hash of the fields that differ from it>` (variant aside)."
-    key = cfg.preset + config_key(cfg, _preset_config(cfg.preset), [f.name for f in fields(cfg) if f.name != "variant"])
+    "Where `cfg`'s runs on `dataset` live: `<preset>-r<REVISION>`, plus `-<hash of the fields that differ from it>` (variant aside)."
+    key = f"{cfg.preset}-r{REVISION}" + config_key(cfg, _preset_config(cfg.preset), [f.name for f in fields(cfg) if f.name != "variant"])
     return ArtifactStore("harmogan", dataset, key, seed)
 
 # %% ../../nbs/50_models_harmogan.ipynb #c009
