@@ -10,6 +10,7 @@ DEVICE ?= auto
 SEED ?= 0
 DATA_DIR ?=
 ONLY ?=
+TIMEOUT ?= 1800
 STAMP := $(VENV)/.dancebook-installed
 
 .PHONY: reports test lab clean sync venv
@@ -25,7 +26,7 @@ $(STAMP): settings.ini setup.py
 	touch $@
 
 reports: $(STAMP)
-	$(BIN)/dancebook reports --preset $(PRESET) --device $(DEVICE) --seed $(SEED) \
+	$(BIN)/dancebook reports --preset $(PRESET) --device $(DEVICE) --seed $(SEED) --timeout $(TIMEOUT) \
 		$(if $(DATA_DIR),--data-dir $(DATA_DIR)) $(if $(ONLY),--only '$(ONLY)')
 
 # The package must be what the notebooks export: nbdev_export on a clean checkout changes nothing.

@@ -9,23 +9,33 @@ import sys
 from . import reports
 
 # %% auto #0
-__all__ = ['info', 'main']
+__all__ = ['DATASETS', 'COMMANDS', 'USAGE', 'info', 'main']
 
 # %% ../nbs/91_cli.ipynb #c005
-def info() -> int:
-    "Print version, device and the data folder dancebook would use."
+DATASETS = ("dance_with_melody", "ballroom", "aistpp")   # the folders `find_dataset` looks for
+
+def info(data_dir=None) -> int:
+    "Print version, device, the data folder dancebook would use and which datasets it finds there."
     import torch, dancebook
-    from dancebook.core import pick_device, resolve_data_dir
+    from dancebook.core import pick_device, resolve_data_dir, find_dataset
     print(f"dancebook {dancebook.__version__}, torch {torch.__version__}, device {pick_device()}")
-    d = resolve_data_dir()
+    d = resolve_data_dir(data_dir)
     print(f"data: {d if d else 'embedded synthetic (SynthDance); set DANCEBOOK_DATA or --data-dir for real data'}")
+    for name in DATASETS:
+        f = find_dataset(name, data_dir) if d else None
+        print(f"  {name}: {f if f else 'not found'}")
     return 0
+
+COMMANDS = {"reports": "run the experiment notebooks into HTML reports (dancebook reports --help for options)",
+            "info": "version, device, data folder and the datasets found"}
+USAGE = "usage: dancebook {reports,info} [options]\n\n" + "\n".join(f"  {k:<8} {v}" for k, v in COMMANDS.items())
 
 def main(argv: list[str] | None = None) -> int:
     "Dispatch `dancebook <command>`."
     argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] in (["-h"], ["--help"]): print(USAGE); return 0
     cmds = {"reports": lambda rest: reports.main(rest), "info": lambda rest: info()}
     if not argv or argv[0] not in cmds:
-        print("usage: dancebook {reports,info} [options]   (dancebook reports --help for options)", file=sys.stderr)
+        print(USAGE, file=sys.stderr)
         return 2
     return cmds[argv[0]](argv[1:])
