@@ -234,7 +234,7 @@ def test_bad_inputs_raise_dancebook_errors():
     with pytest.raises(DataError, match="at least"): generate(m, clip.audio[:100], clip.sr, np.zeros((21, 3)))
     with pytest.raises(DataError, match="long enough"): make_units([toy_clip(seconds=3.0)], cfg)
     with pytest.raises(DataError, match="no clips"): make_units([], cfg)
-    with pytest.raises(ConfigError, match="fewer than one batch"): make_learner(m, random_units(cfg, n=3), device="cpu")
+    with pytest.raises(ConfigError, match="fewer than one batch"): make_learner(m, random_units(cfg, n=1), device="cpu")
     with pytest.raises(ConfigError, match="stage"): make_learner(m, random_units(cfg, n=9), stage=3, device="cpu")
     with pytest.raises(ConfigError, match="variant"): config("smoke", variant="nolh")
 
