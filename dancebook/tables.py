@@ -14,7 +14,7 @@ from fastcore.basics import patch
 from .core import ConfigError
 
 # %% auto #0
-__all__ = ['NOT_BUILT', 'PaperTable', 'Claim', 'judge', 'claims_table']
+__all__ = ['NOT_BUILT', 'PaperTable', 'Claim', 'mean_sd', 't_interval', 'judge', 'claims_table']
 
 # %% ../nbs/06_tables.ipynb #t005
 @dataclass(frozen=True)
@@ -97,14 +97,19 @@ class Claim:
     untestable: str = ""        # why we cannot test it (then metric/better/worse may be empty)
 
 # %% ../nbs/06_tables.ipynb #t022
-def _mean_sd(x) -> str:
-    "`mean ± sd` of a 1-D sample (sd over seeds, ddof 1)."
-    x = np.asarray(x, float)
-    return f"{x.mean():.3g} ± {x.std(ddof=1):.2g}" if len(x) > 1 else f"{x.mean():.3g}"
+def mean_sd(values, fmt: str = "{:.3g}") -> str:
+    "`mean ± sd` of per-seed values (sd with ddof 1); just the mean for one value."
+    v = np.asarray(values, float)
+    return fmt.format(v.mean()) + (f" ± {fmt.format(v.std(ddof=1))}" if len(v) > 1 else "")
+
+def t_interval(values, level: float = 0.95) -> tuple[float, float]:
+    "Mean and half-width of the `level` t-interval of per-seed values `(n,)`, n >= 2."
+    from scipy import stats
+    v = np.asarray(values, float)
+    return float(v.mean()), float(stats.t.ppf((1 + level) / 2, len(v) - 1) * v.std(ddof=1) / np.sqrt(len(v)))
 
 def judge(claim: Claim, results: pd.DataFrame, system: str = "system", seed: str = "seed") -> dict:
     "Verdict, paired difference and both systems' mean ± sd of one `Claim` over the seeds of `results`."
-    from scipy import stats
     row = {"claim": claim.claim, "paper": claim.evidence, "metric": claim.metric}
     if claim.untestable: return {**row, "ours": "", "difference (95% CI)": "", "verdict": f"not testable: {claim.untestable}"}
     missing = [s for s in (claim.better, claim.worse) if s not in set(results[system])]
@@ -113,13 +118,13 @@ def judge(claim: Claim, results: pd.DataFrame, system: str = "system", seed: str
         return {**row, "ours": "", "difference (95% CI)": "", "verdict": f"not testable: {why}"}
     by = results.pivot_table(index=seed, columns=system, values=claim.metric, aggfunc="mean")[[claim.better, claim.worse]].dropna()
     d = (by[claim.better] - by[claim.worse]).to_numpy() * (1 if claim.higher else -1)
-    ours = f"{claim.better}: {_mean_sd(by[claim.better])}; {claim.worse}: {_mean_sd(by[claim.worse])} (n={len(d)})"
+    ours = f"{claim.better}: {mean_sd(by[claim.better])}; {claim.worse}: {mean_sd(by[claim.worse])} (n={len(d)})"
     if len(d) < 2: return {**row, "ours": ours, "difference (95% CI)": "", "verdict": f"not testable: {len(d)} seed(s)"}
-    half = stats.t.ppf(0.975, len(d) - 1) * d.std(ddof=1) / np.sqrt(len(d))
-    lo, hi = d.mean() - half, d.mean() + half
+    mean, half = t_interval(d)
+    lo, hi = mean - half, mean + half
     verdict = ("reproduced" if lo > 0 else "not reproduced: the opposite holds" if hi < 0
                else "not reproduced: no clear difference")
-    return {**row, "ours": ours, "difference (95% CI)": f"{d.mean():+.3g} [{lo:+.3g}, {hi:+.3g}]", "verdict": verdict}
+    return {**row, "ours": ours, "difference (95% CI)": f"{mean:+.3g} [{lo:+.3g}, {hi:+.3g}]", "verdict": verdict}
 
 def claims_table(claims: list[Claim], results: pd.DataFrame, system: str = "system", seed: str = "seed") -> pd.DataFrame:
     "One row per claim: the claim, the paper's evidence, ours over seeds, the paired difference and a verdict."
