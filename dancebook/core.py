@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_core.ipynb #c002
 from __future__ import annotations
-import hashlib, json, os, random, tempfile
+import errno, glob, hashlib, json, os, random, shutil, tempfile
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Callable
@@ -13,10 +13,10 @@ import numpy as np
 import torch
 
 # %% auto #0
-__all__ = ['PRESETS', 'NO_DATA', 'DancebookError', 'ConfigError', 'DataError', 'DatasetNotFound', 'TrainingError', 'Preset',
-           'in_test', 'resolve_preset_name', 'preset_config', 'get_preset', 'config_key', 'seed_everything',
-           'pick_device', 'project_root', 'resolve_data_dir', 'find_dataset', 'atomic_write', 'save_json', 'load_json',
-           'ArtifactStore']
+__all__ = ['PRESETS', 'NO_DATA', 'DancebookError', 'ConfigError', 'DataError', 'DatasetNotFound', 'TrainingError', 'StorageError',
+           'Preset', 'in_test', 'resolve_preset_name', 'preset_config', 'get_preset', 'config_key', 'seed_everything',
+           'pick_device', 'project_root', 'resolve_data_dir', 'find_dataset', 'atomic_write', 'clean_temps',
+           'save_json', 'load_json', 'ArtifactStore']
 
 # %% ../nbs/00_core.ipynb #c005
 class DancebookError(Exception):
@@ -32,7 +32,10 @@ class DatasetNotFound(DancebookError, FileNotFoundError):
     "A dataset directory or file that was asked for does not exist."
 
 class TrainingError(DancebookError, RuntimeError):
-    "Training cannot go on (non-finite loss, incompatible checkpoint)."
+    "Training cannot go on (non-finite loss, incompatible or corrupt checkpoint)."
+
+class StorageError(DancebookError, OSError):
+    "A file cannot be written: the disk is full or the folder is read-only."
 
 # %% ../nbs/00_core.ipynb #c008
 @dataclass(frozen=True)
@@ -138,18 +141,41 @@ def find_dataset(name: str, data_dir: str | Path | None = None) -> Path | None:
     return None
 
 # %% ../nbs/00_core.ipynb #c017
+_FULL, _READ_ONLY = {errno.ENOSPC, errno.EDQUOT}, {errno.EROFS, errno.EACCES, errno.EPERM}
+
+def _storage_problem(e: Exception, folder: Path) -> str | None:
+    "Why writing into `folder` failed with `e` ('disk full' / 'read-only'), or None for any other failure."
+    code = getattr(e, "errno", None)
+    if code in _FULL or (isinstance(e, RuntimeError) and shutil.disk_usage(folder).free < 2**20): return "the disk is full"
+    if code in _READ_ONLY: return "the folder is not writable"
+    return None
+
 def atomic_write(path: str | Path, write) -> Path:
-    "Call `write(tmp_path)` then atomically rename the temp file to `path`."
-    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
+    "Call `write(tmp_path)` then atomically rename the temp file to `path`; a `StorageError` when the disk is full or read-only."
+    path = Path(path)
+    tmp = None
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        os.close(fd)
         write(Path(tmp))
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the file the usual permissions
         os.replace(tmp, path)
+    except (OSError, RuntimeError) as e:
+        why = _storage_problem(e, path.parent if path.parent.exists() else Path("/"))
+        if why is None: raise
+        raise StorageError(f"cannot write {path}: {why} ({e}); free some space or point DANCEBOOK_ARTIFACTS "
+                           "(or the path you gave) at a writable folder, then run again: finished stages are kept") from e
     finally:
-        if os.path.exists(tmp): os.remove(tmp)
+        if tmp is not None and os.path.exists(tmp): os.remove(tmp)
     return path
+
+def clean_temps(path: str | Path) -> list[Path]:
+    "Remove the temp files a killed `atomic_write(path)` left next to `path`; returns what it removed."
+    path = Path(path)
+    gone = sorted(path.parent.glob(f".{glob.escape(path.name)}.*.tmp")) if path.parent.is_dir() else []
+    for p in gone: p.unlink(missing_ok=True)
+    return gone
 
 def _umask() -> int:
     "The process umask (read without changing it)."
@@ -160,11 +186,12 @@ def save_json(obj, path: str | Path) -> Path:
     return atomic_write(path, lambda p: p.write_text(json.dumps(obj, indent=2, default=_json_default)))
 
 def load_json(path: str | Path):
-    "Read a JSON file, naming the file when it is missing or invalid."
+    "Read a JSON file, naming the file when it is missing, invalid or nested too deep to parse."
     path = Path(path)
     if not path.exists(): raise DatasetNotFound(f"{path} does not exist")
     try: return json.loads(path.read_text())
     except json.JSONDecodeError as e: raise DataError(f"{path} is not valid JSON: {e}") from e
+    except RecursionError as e: raise DataError(f"{path} is nested too deep to be a dancebook JSON file") from e
 
 def _json_default(o):
     "JSON encoding for numpy scalars/arrays and paths."

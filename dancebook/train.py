@@ -4,7 +4,7 @@
 
 # %% ../nbs/40_train.ipynb #c003
 from __future__ import annotations
-import contextlib, csv, gc, math, os, random, time
+import contextlib, csv, gc, hashlib, math, os, random, time
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -17,14 +17,14 @@ from torch.utils.data import DataLoader, Dataset, DistributedSampler
 from fastcore.basics import patch
 from fastprogress.fastprogress import progress_bar
 
-from .core import TrainingError, ConfigError, DataError, atomic_write, load_json, pick_device, save_json, seed_everything
+from .core import TrainingError, ConfigError, DataError, atomic_write, clean_temps, load_json, pick_device, save_json, seed_everything
 from .nn.gan import discriminator_loss, generator_loss
 
 # %% auto #0
 __all__ = ['init_distributed', 'CancelFit', 'Callback', 'get_rng_state', 'set_rng_state', 'Learner', 'supervised_step',
-           'read_checkpoint', 'load_weights', 'CheckpointCB', 'MetricLogCB', 'ProgressCB', 'StopAfter', 'standard_cbs',
-           'ToyData', 'toy_learner', 'StepFactors', 'warmup_cosine', 'EMACallback', 'ValidationCB', 'load_or_train',
-           'predict', 'gan_update', 'ToyGAN', 'toy_gan_step', 'GaussData', 'toy_gan_learner']
+           'digest_path', 'read_checkpoint', 'load_weights', 'CheckpointCB', 'MetricLogCB', 'ProgressCB', 'StopAfter',
+           'standard_cbs', 'ToyData', 'toy_learner', 'StepFactors', 'warmup_cosine', 'EMACallback', 'ValidationCB',
+           'load_or_train', 'predict', 'gan_update', 'ToyGAN', 'toy_gan_step', 'GaussData', 'toy_gan_learner']
 
 # %% ../nbs/40_train.ipynb #c006
 def init_distributed(device: torch.device) -> tuple[int, int]:
@@ -171,12 +171,18 @@ def supervised_step(loss_func: Callable) -> Callable:
     return step
 
 # %% ../nbs/40_train.ipynb #c020
+def _cb_key(cbs: list, cb) -> str:
+    "The name `cb`'s state is kept under in a checkpoint: its class, numbered when several share it."
+    same = [c for c in cbs if type(c) is type(cb)]
+    return type(cb).__name__ + (str(same.index(cb)) if len(same) > 1 else "")
+
 @patch
 def state_dict(self: Learner) -> dict:
-    "Everything needed to resume: weights, optimisers, schedulers, scaler, RNG, position."
+    "Everything needed to resume: weights, optimisers, schedulers, scaler, RNG, position, callbacks' state."
     return {"model": self.model.state_dict(), "optimizers": [o.state_dict() for o in self.optimizers],
             "schedulers": [s.state_dict() for s in self.schedulers], "scaler": self.scaler.state_dict(),
             "rng": get_rng_state(), "epoch": self.epoch, "step": self.step, "batch_in_epoch": self.batch_in_epoch,
+            "callbacks": {_cb_key(self.cbs, cb): cb.state_dict() for cb in self.cbs if hasattr(cb, "state_dict")},
             **({"ema": self.ema} if self.ema is not None else {}),
             **({"grads": [[p.grad for p in _params(o)] for o in self.optimizers]} if self.batch_in_epoch % self.accumulate else {})}
 
@@ -184,12 +190,27 @@ def _params(opt: torch.optim.Optimizer) -> list[torch.Tensor]:
     "The parameters `opt` updates, in order."
     return [p for g in opt.param_groups for p in g["params"]]
 
+def _sha256(path: str | Path) -> str:
+    "SHA-256 (hex) of a file's bytes."
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""): h.update(chunk)
+    return h.hexdigest()
+
+def digest_path(path: str | Path) -> Path:
+    "The file next to checkpoint `path` that holds the SHA-256 of its bytes."
+    return Path(f"{path}.sha256")
+
 @patch
 def save_checkpoint(self: Learner, path: str | Path) -> Path | None:
-    "Write a checkpoint atomically (rank 0 only)."
+    "Write a checkpoint atomically, with its SHA-256 beside it (rank 0 only)."
     if not self.is_main: return None
-    st = self.state_dict()
-    return atomic_write(path, lambda p: torch.save(st, p))
+    st, path = self.state_dict(), Path(path)
+    def write(tmp: Path):
+        torch.save(st, tmp)
+        kept = [_sha256(path)] if path.exists() else []   # a kill before the rename leaves the old file: still accepted
+        atomic_write(digest_path(path), lambda p: p.write_text("\n".join([_sha256(tmp), *kept]) + "\n"))
+    return atomic_write(path, write)
 
 def _check_keys(what, got, expected, path):
     "Raise a TrainingError when a checkpoint does not match the learner."
@@ -198,10 +219,16 @@ def _check_keys(what, got, expected, path):
                             "it was written by a different configuration")
 
 def read_checkpoint(path: str | Path, device="cpu") -> dict:
-    "The dict `save_checkpoint` wrote to `path` (weights_only: no code runs); a missing file raises FileNotFoundError."
-    try: return torch.load(path, map_location=device, weights_only=True)
+    "The dict `save_checkpoint` wrote to `path`, its SHA-256 checked (weights_only: no code runs); a missing file raises FileNotFoundError."
+    side = digest_path(path)
+    if Path(path).exists() and side.exists() and _sha256(path) not in side.read_text().split():
+        raise TrainingError(f"checkpoint {path} is corrupt: its bytes no longer match the SHA-256 in {side.name} (a flipped "
+                            "bit or a damaged copy); delete both files to train again, or restore a good copy")
+    try: st = torch.load(path, map_location=device, weights_only=True)
     except FileNotFoundError: raise
-    except Exception as e: raise TrainingError(f"cannot read checkpoint {path}: {e}") from e
+    except Exception as e: raise TrainingError(f"cannot read checkpoint {path}: {e or type(e).__name__}; delete it to train again") from e
+    if not isinstance(st, dict): raise TrainingError(f"checkpoint {path} holds a {type(st).__name__}, not a dancebook checkpoint")
+    return st
 
 def _set_weights(model: nn.Module, st: dict, path, key: str = "model"):
     "Load the weights `st[key]` of checkpoint `st` (read from `path`) into `model`; a TrainingError when they do not fit."
@@ -223,6 +250,9 @@ def load_checkpoint(self: Learner, path: str | Path):
     self.ema = st.get("ema")
     for o, gs in zip(self.optimizers, st.get("grads", [[None] * len(_params(o)) for o in self.optimizers])):
         for p, g in zip(_params(o), gs): p.grad = g
+    for cb in self.cbs:
+        if hasattr(cb, "load_state_dict") and _cb_key(self.cbs, cb) in st.get("callbacks", {}):
+            cb.load_state_dict(st["callbacks"][_cb_key(self.cbs, cb)])
     set_rng_state(st["rng"])
     self.epoch, self.step, self.batch_in_epoch = st["epoch"], st["step"], st["batch_in_epoch"]
 
@@ -308,8 +338,10 @@ def close_distributed(self: Learner, barrier: bool = True):
 # %% ../nbs/40_train.ipynb #c024
 class CheckpointCB(Callback):
     "Save a resumable checkpoint every `every` steps, at each epoch end and at the end."
-    order = 10
+    order = 25
     def __init__(self, path: str | Path, every: int | None = None): self.path, self.every = Path(path), every
+    def before_fit(self, learn):
+        if learn.is_main: clean_temps(self.path); clean_temps(digest_path(self.path))
     def after_step(self, learn):
         if self.every and learn.step % self.every == 0: learn.save_checkpoint(self.path)
     def after_epoch(self, learn): learn.save_checkpoint(self.path)
@@ -325,14 +357,18 @@ class MetricLogCB(Callback):
 
     def before_fit(self, learn):
         if not learn.is_main: return
+        for p in (self.csv, self.json): clean_temps(p)
         self.rows, self.keys = [], None  # keys: the header of the CSV on disk (None: not written by this run yet)
         if self.csv.exists():  # keep rows up to the checkpoint we resumed from (a torn last line is dropped)
             with open(self.csv, newline="") as f:
                 self.rows = [r for r in csv.DictReader(f) if None not in r.values() and int(r["step"]) <= learn.step]
             if self.rows: self._write_csv()
         self.epochs = [e for e in load_json(self.json)["epochs"] if e["epoch"] <= learn.epoch] if self.json.exists() else []
-        self.epoch_vals: dict = {}
+        self.epoch_vals: dict = self.__dict__.pop("_restored", {})   # the interrupted epoch's losses so far, from the checkpoint
         self.t0 = time.time()
+
+    def state_dict(self) -> dict: return {"epoch_vals": getattr(self, "epoch_vals", {})}
+    def load_state_dict(self, st: dict): self._restored = {k: list(v) for k, v in st["epoch_vals"].items()}
 
     def after_step(self, learn):
         if not learn.is_main: return
