@@ -100,3 +100,30 @@ def test_finished_stage_reruns_without_writing(tmp_path, monkeypatch):
     monkeypatch.setattr("dancebook.train.atomic_write", no_write)
     again = load_or_train(toy_learner(seed=5).model, ck, make, epochs=1, progress=False)
     assert all(torch.equal(a, b) for a, b in zip(trained.state_dict().values(), again.state_dict().values()))
+
+HARMOGAN = """
+import sys
+from dancebook.models import harmogan
+cfg = harmogan.config("smoke")
+print("ready", flush=True)
+harmogan.load_or_train(cfg, dataset="synth", seed=0, device="cpu", progress=False)
+"""
+
+def run_harmogan(artifacts: Path, kills: int, rng: random.Random) -> int:
+    "Train HarmoGAN smoke in child processes under `artifacts`, kill -9 `kills` times at random moments; the exit code of the last."
+    env = {**os.environ, "DANCEBOOK_ARTIFACTS": str(artifacts), "DANCEBOOK_DATA": "none"}
+    for i in range(kills + 1):
+        p = subprocess.Popen([sys.executable, "-c", HARMOGAN], stdout=subprocess.PIPE, text=True, env=env)
+        assert p.stdout.readline().strip() == "ready"
+        if i == kills: return p.wait(timeout=900)
+        time.sleep(rng.uniform(0.5, 8.0)); p.send_signal(signal.SIGKILL); p.wait()
+
+def test_kill9_harmogan_smoke_resumes_bit_identical(tmp_path):
+    "Both of HarmoGAN's stages resume after kill -9 to the weights and logs of a run that was never killed."
+    assert run_harmogan(tmp_path / "full", 0, random.Random(0)) == 0
+    assert run_harmogan(tmp_path / "killed", 3, random.Random(1)) == 0
+    a, b = (next((tmp_path / r).rglob("seed0")) for r in ("full", "killed"))
+    for stage in ("pretrain", "full"):
+        sa, sb = read_checkpoint(a / f"{stage}.pt"), read_checkpoint(b / f"{stage}.pt")
+        assert sa["step"] == sb["step"] and all(torch.equal(v, sb["model"][k]) for k, v in sa["model"].items())
+        assert logged(a / f"{stage}_log.json") == logged(b / f"{stage}_log.json")
