@@ -16,15 +16,16 @@ from torch.utils.data import Dataset, TensorDataset
 
 from ..core import config_key, ConfigError, DataError, ArtifactStore, pick_device, preset_config, seed_everything
 from ..audio import check_audio
+from ..nn.audio import LogMelL1
 from ..data.corpus import DATASET_GENRES, dance_dataset, load_corpus
 from ..tables import PaperTable
 from .. import train
 from ..train import Learner, ValidationCB, predict
 
 # %% auto #0
-__all__ = ['SILENCE', 'PAPER_TABLES', 'AudioEmbedConfig', 'config', 'LogMel', 'AudioEmbedNet', 'GenreAudio', 'genre_audio',
-           'holdout_clips', 'fixed_windows', 'GenreWindows', 'augment', 'genre_outputs', 'genre_step', 'genre_eval',
-           'checkpoint_name', 'load_or_train', 'audio_windows', 'embed', 'genre_probs', 'predict_genre', 'features']
+__all__ = ['SILENCE', 'PAPER_TABLES', 'AudioEmbedConfig', 'config', 'AudioEmbedNet', 'GenreAudio', 'genre_audio', 'holdout_clips',
+           'fixed_windows', 'GenreWindows', 'augment', 'genre_outputs', 'genre_step', 'genre_eval', 'checkpoint_name',
+           'load_or_train', 'audio_windows', 'embed', 'genre_probs', 'predict_genre', 'features']
 
 # %% ../../nbs/53_models_audio_embed.ipynb #c006
 @dataclass(frozen=True)
@@ -35,7 +36,6 @@ class AudioEmbedConfig:
     n_fft: int = 1024
     hop: int = 256
     n_mels: int = 64
-    fmin: float = 30.0
     window_seconds: float = 1.5     # training windows, and embed's default window (VGGish: 0.96 s)
     channels: tuple = (8, 16, 32, 64)     # conv block widths, each block halving frequency and time
     emb_dim: int = 128              # VGGish's embedding size
@@ -66,22 +66,6 @@ def config(preset: str | None = "small", **overrides) -> AudioEmbedConfig:
     "The audio-embedding config of `preset` (`IN_TEST` forces `smoke`), with field overrides."
     return preset_config(preset, _preset_config, "audio embedding config", **overrides)
 
-# %% ../../nbs/53_models_audio_embed.ipynb #c009
-class LogMel(nn.Module):
-    "Waveform `(B, N)` -> log-mel `(B, n_mels, 1 + N // hop)`, differentiable in the waveform (mel filters from librosa)."
-    def __init__(self, sr: int = 22050, n_fft: int = 1024, hop: int = 256, n_mels: int = 64, fmin: float = 0.0,
-                 fmax: float | None = None, eps: float = 1e-5):
-        super().__init__()
-        self.n_fft, self.hop, self.eps = n_fft, hop, eps
-        self.register_buffer("window", torch.hann_window(n_fft), persistent=False)
-        fb = librosa.filters.mel(sr=sr, n_fft=n_fft, n_mels=n_mels, fmin=fmin, fmax=fmax)
-        self.register_buffer("fb", torch.from_numpy(fb).float(), persistent=False)
-
-    def forward(self, y: torch.Tensor) -> torch.Tensor:
-        if y.ndim != 2: raise DataError(f"LogMel expects waveforms (B, N), got {tuple(y.shape)}")
-        S = torch.stft(y, self.n_fft, self.hop, window=self.window, center=True, pad_mode="constant", return_complex=True)
-        return torch.log(self.fb @ S.abs().pow(2) + self.eps)
-
 # %% ../../nbs/53_models_audio_embed.ipynb #c012
 def _block(c_in: int, c_out: int) -> nn.Sequential:
     "3x3 conv, batch norm, ReLU, 2x2 average pooling: `(B, c_in, F, T) -> (B, c_out, F/2, T/2)`."
@@ -93,7 +77,7 @@ class AudioEmbedNet(nn.Module):
         super().__init__()
         if len(genres) < 2: raise ConfigError(f"a genre classifier needs at least 2 genres, got {genres}")
         self.cfg, self.genres = cfg, tuple(genres)
-        self.mel = LogMel(cfg.sr, cfg.n_fft, cfg.hop, cfg.n_mels, cfg.fmin)
+        self.mel = LogMelL1(cfg.sr, cfg.n_fft, cfg.hop, cfg.n_mels)          # its .logmel: the front end (nn.audio)
         self.bn0 = nn.BatchNorm1d(cfg.n_mels)
         widths = (1, *cfg.channels)
         self.blocks = nn.ModuleList(_block(a, b) for a, b in zip(widths[:-1], widths[1:]))
@@ -108,7 +92,7 @@ class AudioEmbedNet(nn.Module):
         "Activations of every conv block `[(B, C_i, F_i, T_i)]` for waveforms `(B, N)` (differentiable)."
         if y.ndim != 2 or y.shape[1] < self.min_samples:
             raise DataError(f"AudioEmbedNet expects waveforms (B, N >= {self.min_samples}) at {self.cfg.sr} Hz, got {tuple(y.shape)}")
-        m = self.mel(y)
+        m = self.mel.logmel(y)
         x = self.bn0(m - m.mean((1, 2), keepdim=True))[:, None]
         out = []
         for b in self.blocks: x = b(x); out.append(x)
@@ -218,7 +202,7 @@ def genre_eval(learn, batch) -> dict:
     return genre_outputs(learn.net(), batch)
 
 # %% ../../nbs/53_models_audio_embed.ipynb #c020
-_REVISION = ""   # bumped when the network or its training changes, so older checkpoints are not loaded as it
+_REVISION = "_r2"   # bumped when the network or its training changes, so older checkpoints are not loaded as it
 
 def checkpoint_name(cfg: AudioEmbedConfig, suffix: str = ".pt") -> str:
     "File name of the network's checkpoint: revision and a hash of the fields changed from the preset."
