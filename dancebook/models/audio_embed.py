@@ -140,6 +140,7 @@ def genre_audio(cfg: AudioEmbedConfig, split: str = "train", dataset: str = "syn
 
 def holdout_clips(data: GenreAudio, per_genre: int) -> tuple[GenreAudio, GenreAudio]:
     "`data` split into (training, validation): the last `per_genre` clips of every genre are held out."
+    if per_genre < 1: raise ConfigError(f"valid_per_genre must be at least 1 (the validation curve needs held-out clips), got {per_genre}")
     fit, val = [], []
     for g in range(len(data.genres)):
         idx = np.flatnonzero(data.labels == g)
