@@ -261,15 +261,17 @@ def write_mathjax(out_dir: str | Path) -> Path:
     return dest
 
 def _summary(r: Report, parameters: dict, heads: list[dict]) -> str:
-    "The report's opening cell (markdown): what ran, data, preset, parameters, status, wall time, headline numbers."
-    params = ", ".join(f"`{k} = {v!r}`" for k, v in parameters.items())
-    status = r.status + (f": {r.error}" if r.error else "")
-    lines = [f"**{r.name}** · status **{status}** · wall time {_duration(r.seconds)} · preset `{r.preset}` · data: {r.data} · "
-             f"commit `{r.commit}` · {r.finished}", "", f"Parameters: {params}" if params else ""]
+    "The report's opening cell (HTML): what ran, data, preset, parameters, status, wall time, headline numbers."
+    e = lambda x: html.escape(str(x))
+    params = ", ".join(f"<code>{e(k)} = {e(repr(v))}</code>" for k, v in parameters.items())
+    status = f"<b>{e(r.status)}</b>" + (f": {e(r.error)}" if r.error else "")
+    lines = [f"<p><b>{e(r.name)}</b> · status {status} · wall time {_duration(r.seconds)} · preset <code>{e(r.preset)}</code> · "
+             f"data: {e(r.data)} · commit <code>{e(r.commit)}</code> · {e(r.finished)}</p>"]
+    if params: lines.append(f"<p>Parameters: {params}</p>")
     for h in heads:
-        nums = " · ".join(f"{k} **{_num(v)}**" for k, v in h["numbers"].items())
-        lines += ["", f"Headline, {h['system']} ({h['direction']}{', ' + h['dataset'] if h.get('dataset') else ''}): {nums}"]
-    return "\n".join(lines)
+        nums = " · ".join(f"{e(k)} <b>{_num(v)}</b>" for k, v in h["numbers"].items())
+        lines.append(f"<p>Headline, {e(h['system'])} ({e(h['direction'])}{', ' + e(h['dataset']) if h.get('dataset') else ''}): {nums}</p>")
+    return '<div class="db-summary">' + "".join(lines) + "</div>"
 
 def _last_png(nb) -> str:
     "The base64 PNG of the last figure in an executed notebook ('' when it has none)."
