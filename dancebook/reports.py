@@ -37,9 +37,9 @@ def _duration(s: float) -> str:
 def _output_text(out: dict) -> str:
     "The last non-empty line of one notebook output as plain text (a stream, or an HTML/text display such as a progress bar)."
     data = out.get("data", {}) if "data" in out else {"text/plain": out.get("text", "")}
-    text = data.get("text/plain") or data.get("text/html") or ""
+    text = data.get("text/html") or data.get("text/plain") or ""
     text = "".join(text) if isinstance(text, list) else str(text)
-    if "text/plain" not in data: text = html.unescape(re.sub(r"<[^>]+>", " ", text))
+    if "text/html" in data: text = html.unescape(re.sub(r"<[^>]+>", " ", text))
     lines = [" ".join(l.split()) for l in text.replace("\r", "\n").splitlines() if l.strip()]
     return lines[-1] if lines else ""
 
@@ -65,7 +65,8 @@ class Watch:
         done = now - self.t_run
         frac = done / (done + secs) if secs and not unknown else self.i / len(self.names)
         bar = "#" * int(frac * 10) + "." * (10 - int(frac * 10))
-        eta = (f"~{_duration(secs)} left" if secs or not unknown else "") + (f" + {unknown} notebook(s) without an estimate" if unknown else "")
+        over = self.t_nb and self.expected.get(self.names[self.i], 1e9) < now - self.t_nb
+        eta = ("past the last run's time" if over else f"~{_duration(secs)} left" if secs or not unknown else "") +               (f" + {unknown} notebook(s) without an estimate" if unknown else "")
         parts = [f"[{self.i + 1}/{len(self.names)} {bar} {frac:4.0%}] {self.names[self.i]}",
                  f"cell {self.cell_index + 1}/{self.ncells}" if self.cell_index >= 0 else "starting kernel",
                  _duration(now - self.t_nb) if self.t_nb else "", eta.strip()]
@@ -209,7 +210,7 @@ def headline(system: str, numbers: dict, direction: str, dataset: str = "", figu
     from IPython.display import display
     if direction not in DIRECTIONS: raise ConfigError(f"direction must be one of {DIRECTIONS}, got {direction!r}")
     nums = {str(k): (None if v is None or v != v else float(v)) for k, v in numbers.items()}
-    rec = {"system": system, "direction": direction, "dataset": dataset, "numbers": nums}
+    rec = {"system": system, "direction": direction, "dataset": dataset, "numbers": list(nums.items())}   # pairs: JSON keeps their order
     if figure is not None: rec["figure"] = _png(figure)
     cells = "".join(f"<tr><th>{html.escape(k)}</th><td>{_num(v, fmt)}</td></tr>" for k, v in nums.items())
     table = (f"<table class='db-headline'><caption>Headline: {html.escape(system)} ({direction}"
@@ -219,8 +220,9 @@ def headline(system: str, numbers: dict, direction: str, dataset: str = "", figu
 
 def headlines(nb) -> list[dict]:
     "The `headline` records in an executed notebook, in order."
-    return [o["data"][HEADLINE_MIME] for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
+    recs = [o["data"][HEADLINE_MIME] for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
             if HEADLINE_MIME in o.get("data", {})]
+    return [{**r, "numbers": dict(r["numbers"])} for r in recs]
 
 # %% ../nbs/90_reports.ipynb #html_code
 MATHJAX_CONFIG = """<script type="text/x-mathjax-config">
@@ -299,7 +301,7 @@ def notebook_html(nb_path: str | Path, html_path: str | Path, report: Report | N
     if key: r.thumb = _thumbnail(key, html_path.parent / "thumbs" / f"{r.name}.png")
     tags = lambda c: c.get("metadata", {}).get("tags", [])
     nb.cells = [c for c in nb.cells if not {"parameters", "injected-parameters"} & set(tags(c))]
-    nb.cells.insert(0, nbformat.v4.new_markdown_cell(f'<div class="db-summary">\n\n{_summary(r, parameters or {}, r.headlines)}\n\n</div>'))
+    nb.cells.insert(0, nbformat.v4.new_markdown_cell(_summary(r, parameters or {}, r.headlines)))
     body, _ = HTMLExporter(embed_images=True, extra_loaders=[DictLoader({"dancebook.html.j2": _TEMPLATE})],
                            template_file="dancebook.html.j2").from_notebook_node(nb)
     html_path.write_text(body, encoding="utf-8")
@@ -342,9 +344,9 @@ def leaderboard(reports: list[Report], direction: str) -> str:
 # %% ../nbs/90_reports.ipynb #c010b
 _INDEX_CSS = """body{font-family:sans-serif;margin:2em;color:#222} h2{margin-top:1.5em}
 .cards{display:flex;flex-wrap:wrap;gap:1em} .card{border:1px solid #ccd;border-radius:6px;padding:.6em;width:340px;background:#fafbfd}
-.card.failed,.card.timed{background:#fdecec} .card img{width:320px;border:1px solid #eee;background:#fff} .card h3{margin:.2em 0;font-size:1.05em}
+.card-failed,.card-timed{background:#fdecec} .card img{width:320px;border:1px solid #eee;background:#fff} .card h3{margin:.2em 0;font-size:1.05em}
 .card .noimg{width:320px;height:60px;color:#999;display:flex;align-items:center;justify-content:center;border:1px dashed #ccc}
-.meta{font-size:85%;color:#555} .ok{color:#070} .failed,.timed{color:#b00} td,th{padding:.25em .7em;border-bottom:1px solid #ddd;text-align:left}"""
+.meta{font-size:85%;color:#555} .status-ok{color:#070} .status-failed,.status-timed{color:#b00} td,th{padding:.25em .7em;border-bottom:1px solid #ddd;text-align:left}"""
 
 def _card(r: Report) -> str:
     "One gallery card: thumbnail, status, wall time, preset, data, commit, headline numbers."
@@ -352,8 +354,8 @@ def _card(r: Report) -> str:
     nums = "".join(f"<div>{html.escape(h['system'])}: " + ", ".join(f"{html.escape(k)} <b>{_num(v)}</b>" for k, v in h["numbers"].items()) + "</div>"
                    for h in r.headlines)
     cls = r.status.split()[0]
-    return (f"<div class='card {cls}'><a href='{html.escape(Path(r.html).name)}'>{img}<h3>{html.escape(r.name)}</h3></a>"
-            f"<div class='{cls}'>{html.escape(r.status)}{': ' + html.escape(r.error) if r.error else ''}</div>"
+    return (f"<div class='card card-{cls}'><a href='{html.escape(Path(r.html).name)}'>{img}<h3>{html.escape(r.name)}</h3></a>"
+            f"<div class='status-{cls}'>{html.escape(r.status)}{': ' + html.escape(r.error) if r.error else ''}</div>"
             f"<div class='meta'>{_duration(r.seconds)} · preset {html.escape(r.preset)} · data: {html.escape(r.data)} · "
             f"commit {html.escape(r.commit)} · {html.escape(r.finished)}</div>{nums}</div>")
 
