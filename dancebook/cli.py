@@ -30,17 +30,23 @@ def info(data_dir=None) -> int:
 # %% ../nbs/91_cli.ipynb #d001
 MODELS = ("harmogan", "danceit")
 
-def _dance_frames(model: str, y, sr: int, preset: str, dataset: str, seed: int, device: str, data_dir, resolution: int):
-    "Load or train `model` and dance to `y`: frames `(T, H, W, 3)` uint8 and their fps."
+def _load_model(model: str, preset: str, dataset: str, seed: int, device: str, data_dir):
+    "`model` at `preset`, from its trained artifacts or trained now."
+    if model == "harmogan":
+        from dancebook.models import harmogan
+        return harmogan.load_or_train(harmogan.config(preset), dataset, seed, device, data_dir)
+    from dancebook.models import danceit
+    return danceit.load_or_train(danceit.config(preset), dataset, seed, device, data_dir)
+
+def _dance_frames(model: str, m, y, sr: int, resolution: int):
+    "`m` (a `model`) dancing to `y`: frames `(T, H, W, 3)` uint8 and their fps."
     if model == "harmogan":
         from dancebook.models import harmogan
         from dancebook.skeleton import convert_motion
         from dancebook.render import render_avatar
-        m = harmogan.load_or_train(harmogan.config(preset), dataset, seed, device, data_dir)
         motion, fps = harmogan.generate(m, y, sr)
         return render_avatar(convert_motion(motion, "dwm21", "dwm23"), "dwm23", resolution=resolution)[0], fps
     from dancebook.models import danceit
-    m = danceit.load_or_train(danceit.config(preset), dataset, seed, device, data_dir)
     return danceit.generate(m, y, sr, video=True)
 
 def dance(song: str | Path, model: str = "harmogan", out: str | Path = "dance.mp4", preset: str = "small", dataset: str = "auto",
@@ -58,7 +64,8 @@ def dance(song: str | Path, model: str = "harmogan", out: str | Path = "dance.mp
     for i in pb:
         pb.comment = steps[i]
         if i == 0: y, sr = load_audio(song, duration=seconds)
-        if i == 1: frames, fps = _dance_frames(model, y, sr, preset, dataset, seed, device, data_dir, resolution)
+        if i == 1: m = _load_model(model, preset, dataset, seed, device, data_dir)
+        if i == 2: frames, fps = _dance_frames(model, m, y, sr, resolution)
         if i == 3: path = write_clip_video(frames, out, fps=fps, audio=y[: int(len(frames) / fps * sr)], sr=sr)
     print(f"{len(frames)} frames ({len(frames) / fps:.1f} s at {fps:g} fps) danced by {model} to {Path(song).name} -> {path}")
     return path
