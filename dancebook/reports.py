@@ -66,7 +66,8 @@ class Watch:
         frac = done / (done + secs) if secs and not unknown else self.i / len(self.names)
         bar = "#" * int(frac * 10) + "." * (10 - int(frac * 10))
         over = self.t_nb and self.expected.get(self.names[self.i], 1e9) < now - self.t_nb
-        eta = ("past the last run's time" if over else f"~{_duration(secs)} left" if secs or not unknown else "") +               (f" + {unknown} notebook(s) without an estimate" if unknown else "")
+        eta = "past the last run's time" if over else f"~{_duration(secs)} left" if secs or not unknown else ""
+        if unknown: eta += (" + " if eta else "") + f"{unknown} notebook(s) without an estimate"
         parts = [f"[{self.i + 1}/{len(self.names)} {bar} {frac:4.0%}] {self.names[self.i]}",
                  f"cell {self.cell_index + 1}/{self.ncells}" if self.cell_index >= 0 else "starting kernel",
                  _duration(now - self.t_nb) if self.t_nb else "", eta.strip()]
@@ -275,6 +276,8 @@ def _summary(r: Report, parameters: dict, heads: list[dict]) -> str:
         lines.append(f"<p>Headline, {e(h['system'])} ({e(h['direction'])}{', ' + e(h['dataset']) if h.get('dataset') else ''}): {nums}</p>")
     return '<div class="db-summary">' + "".join(lines) + "</div>"
 
+_PATH_REPR = re.compile(r"^(Posix|Windows)?Path\(.*\)$", re.S)
+
 def _last_png(nb) -> str:
     "The base64 PNG of the last figure in an executed notebook ('' when it has none)."
     pngs = [o["data"]["image/png"] for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if "image/png" in o.get("data", {})]
@@ -301,6 +304,8 @@ def notebook_html(nb_path: str | Path, html_path: str | Path, report: Report | N
     if key: r.thumb = _thumbnail(key, html_path.parent / "thumbs" / f"{r.name}.png")
     tags = lambda c: c.get("metadata", {}).get("tags", [])
     nb.cells = [c for c in nb.cells if not {"parameters", "injected-parameters"} & set(tags(c))]
+    for c in nb.cells:                       # a cell ending in a file path shows no `PosixPath('...')` line
+        if c.cell_type == "code": c.outputs = [o for o in c.outputs if not _PATH_REPR.match(str(o.get("data", {}).get("text/plain", "")))]
     nb.cells.insert(0, nbformat.v4.new_markdown_cell(_summary(r, parameters or {}, r.headlines)))
     body, _ = HTMLExporter(embed_images=True, extra_loaders=[DictLoader({"dancebook.html.j2": _TEMPLATE})],
                            template_file="dancebook.html.j2").from_notebook_node(nb)
