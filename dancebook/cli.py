@@ -10,13 +10,28 @@ from pathlib import Path
 from . import reports
 
 # %% auto #0
-__all__ = ['DATASETS', 'MODELS', 'COMMANDS', 'USAGE', 'info', 'dance', 'dance_main', 'main']
+__all__ = ['DATASETS', 'MODELS', 'COMMANDS', 'USAGE', 'info', 'info_main', 'dance', 'dance_main', 'main']
 
 # %% ../nbs/91_cli.ipynb #c005
 DATASETS = ("dance_with_melody", "ballroom", "aistpp")   # the folders `find_dataset` looks for
 
-def info(data_dir=None) -> int:
-    "Print version, device, the data folder dancebook would use and which datasets it finds there."
+def _loader(name: str):
+    "The loader of dataset `name`: folder -> `Clips` (with `.skipped`)."
+    if name == "dance_with_melody": from dancebook.data.dwm import load_dwm; return load_dwm
+    if name == "ballroom": from dancebook.data.ballroom import load_ballroom; return load_ballroom
+    from dancebook.data.aistpp import load_aistpp; return lambda root: load_aistpp(root, split=None)
+
+def _load_summary(name: str, folder) -> str:
+    "How many clips of `folder` load and how many were skipped, grouped by reason (or why it does not load)."
+    from collections import Counter
+    from dancebook.core import DataError, DatasetNotFound, ConfigError
+    try: clips = _loader(name)(folder)
+    except (DataError, DatasetNotFound, ConfigError) as e: return f"does not load: {e}"
+    why = Counter(clips.skipped.values())
+    return f"{len(clips)} clips load, {len(clips.skipped)} skipped" + (" (" + "; ".join(f"{n}: {r}" for r, n in why.most_common()) + ")" if why else "")
+
+def info(data_dir=None, load: bool = False) -> int:
+    "Print version, device, the data folder dancebook would use and which datasets it finds there (`load`: and what loads)."
     import torch, dancebook
     from dancebook.core import pick_device, resolve_data_dir, find_dataset
     print(f"dancebook {dancebook.__version__}, torch {torch.__version__}, device {pick_device()}")
@@ -24,8 +39,18 @@ def info(data_dir=None) -> int:
     print(f"data: {d if d else 'embedded synthetic (SynthDance); set DANCEBOOK_DATA or --data-dir for real data'}")
     for name in DATASETS:
         f = find_dataset(name, data_dir) if d else None
-        print(f"  {name}: {f if f else 'not found'}")
+        print(f"  {name}: {f if f else 'not found'}" + (f": {_load_summary(name, f)}" if f and load else ""))
     return 0
+
+def info_main(argv: list[str]) -> int:
+    "`dancebook info [--data-dir D] [--load]`; returns the exit code."
+    from dancebook.core import ConfigError, DatasetNotFound
+    p = argparse.ArgumentParser(prog="dancebook info", description="What dancebook sees: version, device, data and datasets.")
+    p.add_argument("--data-dir", default=None, help="real data folder, or 'none' (default: $DANCEBOOK_DATA, ../shared/data)")
+    p.add_argument("--load", action="store_true", help="load each dataset found: clips that load, skipped and why")
+    a = p.parse_args(argv)
+    try: return info(a.data_dir, a.load)
+    except (ConfigError, DatasetNotFound) as e: print(f"dancebook info: {e}", file=sys.stderr); return 2
 
 # %% ../nbs/91_cli.ipynb #d001
 MODELS = ("harmogan", "danceit")
@@ -92,7 +117,7 @@ def dance_main(argv: list[str]) -> int:
 
 # %% ../nbs/91_cli.ipynb #d002
 COMMANDS = {"reports": "run the experiment notebooks into HTML reports (dancebook reports --help for options)",
-            "info": "version, device, data folder and the datasets found",
+            "info": "version, device, data folder and the datasets found (--load: clips that load, skipped and why)",
             "dance": "dance to your own music: dancebook dance SONG --model harmogan|danceit --out dance.mp4"}
 USAGE = "usage: dancebook {reports,info,dance} [options]\n\n" + "\n".join(f"  {k:<8} {v}" for k, v in COMMANDS.items())
 
@@ -100,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     "Dispatch `dancebook <command>`."
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] in (["-h"], ["--help"]): print(USAGE); return 0
-    cmds = {"reports": lambda rest: reports.main(rest), "info": lambda rest: info(), "dance": dance_main}
+    cmds = {"reports": lambda rest: reports.main(rest), "info": info_main, "dance": dance_main}
     if not argv or argv[0] not in cmds:
         print(USAGE, file=sys.stderr)
         return 2
