@@ -34,8 +34,8 @@ def info(data_dir=None, load: bool = False) -> int:
     "Print version, device, the data folder dancebook would use and which datasets it finds there (`load`: and what loads)."
     import torch, dancebook
     from dancebook.core import pick_device, resolve_data_dir, find_dataset
+    d = resolve_data_dir(data_dir)                  # a bad folder fails before anything is printed
     print(f"dancebook {dancebook.__version__}, torch {torch.__version__}, device {pick_device()}")
-    d = resolve_data_dir(data_dir)
     print(f"data: {d if d else 'embedded synthetic (SynthDance); set DANCEBOOK_DATA or --data-dir for real data'}")
     for name in DATASETS:
         f = find_dataset(name, data_dir) if d else None
