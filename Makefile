@@ -41,7 +41,7 @@ sync: $(STAMP)
 # use, and two processes compiling the same function at once can leave an index that segfaults later.
 test: sync
 	$(BIN)/nbdev_test --n_workers 1
-	$(BIN)/python -m pytest -q tests
+	$(BIN)/python -m pytest -q -rs tests   # -rs: the summary names every skipped test and why
 
 lab: $(STAMP)
 	cd nbs && ../$(BIN)/jupyter lab --LabApp.default_url=/lab/tree/course/00_start_here.ipynb $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
