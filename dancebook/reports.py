@@ -232,7 +232,7 @@ MathJax.Hub.Config({tex2jax: {inlineMath: [['$','$'], ['\\\\(','\\\\)']], displa
                    "HTML-CSS": {availableFonts: [], webFont: "STIX-Web", imageFont: null, preferredFont: null, linebreaks: {automatic: true}},
                    displayAlign: "center", messageStyle: "none", showMathMenu: false});
 </script>
-<script src="mathjax/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full"></script>"""
+<script src="mathjax/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full,Safe"></script>"""
 
 _TEMPLATE = """{%- extends 'index.html.j2' -%}
 {%- block html_head_js_requirejs -%}{%- endblock html_head_js_requirejs -%}
