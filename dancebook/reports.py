@@ -120,8 +120,8 @@ class Report:
         "A `Report` from its `index.json` entry (unknown keys ignored, missing ones default)."
         return cls(**{f.name: d[f.name] for f in fields(cls) if f.name in d})
 
-def _ipc_kernel_manager():
-    "nbclient's kernel manager on IPC sockets in the temp folder (no TCP port, so no encryption warning)."
+def _ipc_kernel_manager(stderr_log: Path):
+    "nbclient's kernel manager on IPC sockets in the temp folder (no TCP port, so no encryption warning), its stderr in `stderr_log`."
     from jupyter_client.manager import AsyncKernelManager
     from traitlets import default
     class IPCKernelManager(AsyncKernelManager):
@@ -129,6 +129,8 @@ def _ipc_kernel_manager():
         def _transport_default(self): return "ipc"
         @default("ip")
         def _ip_default(self): return os.path.join(tempfile.gettempdir(), f"dancebook-kernel-{os.getpid()}-{id(self)}")
+        async def _async_launch_kernel(self, kernel_cmd, **kw):
+            with open(stderr_log, "wb") as f: return await super()._async_launch_kernel(kernel_cmd, **{**kw, "stderr": f})
     return IPCKernelManager
 
 class _Limits:
@@ -173,18 +175,19 @@ def run_notebook(nb: str | Path, out_dir: str | Path, parameters: dict, timeout:
     executed = out_dir / "_executed" / nb.name
     executed.parent.mkdir(parents=True, exist_ok=True)
     html_path = out_dir / f"{nb.stem}.html"
-    limits = _Limits(timeout, notebook_timeout, watch)
+    limits, kernel_log = _Limits(timeout, notebook_timeout, watch), executed.with_suffix(".kernel.log")
     t0, status, err = time.time(), "ok", ""
     try:
         pm.execute_notebook(str(nb), str(executed), parameters=parameters, kernel_name="python3", cwd=str(cwd or nb.parent.parent),
                             progress_bar=False, timeout_func=limits, on_cell_start=limits.cell_start, interrupt_on_timeout=True,
-                            kernel_manager_class=_ipc_kernel_manager(), extra_arguments=["--IPKernelApp.log_level=CRITICAL"])
+                            kernel_manager_class=_ipc_kernel_manager(kernel_log), extra_arguments=["--IPKernelApp.log_level=CRITICAL"])
     except Exception as e:
         status, err = "failed", f"{type(e).__name__}: {e}"
         if getattr(e, "ename", "") == "KeyboardInterrupt" and limits.ran_out():        # nbclient interrupted the kernel
             status, err = "timed out", limits.message
             _mark_timeout(executed, limits.index, err)
     secs = time.time() - t0
+    if status == "failed" and kernel_log.exists() and kernel_log.stat().st_size: err += f" (the kernel's own messages: {kernel_log})"
     r = Report(nb.stem, status, secs, str(html_path), err.strip().splitlines()[-1][:300] if err else "", **(about or {}),
                finished=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"))
     try: notebook_html(executed, html_path, r, parameters)

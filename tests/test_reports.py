@@ -45,7 +45,8 @@ def test_unknown_preset_is_a_clear_error(tmp_path):
 
 def test_progress_lines_and_limits_from_the_command_line(tmp_path):
     ex = tmp_path / "nbs" / "experiments"; ex.mkdir(parents=True)
-    _nb(ex / "10_slow.ipynb", "import time\nfor i in range(40): print('step', i, flush=True); time.sleep(0.5)")
+    _nb(ex / "10_slow.ipynb", "import os, time\nos.write(2, b'Illegal Audio-MPEG-Header (C-level noise)\\n')\n"
+                              "for i in range(40): print('step', i, flush=True); time.sleep(0.5)")
     r = _run("--nbs", str(tmp_path / "nbs"), "--out", str(tmp_path / "r"), "--every", "1", "--timeout", "4")
     assert r.returncode == 1, r.stdout + r.stderr
     progress = [l for l in r.stdout.splitlines() if l.startswith("[1/1 ")]
@@ -55,5 +56,7 @@ def test_progress_lines_and_limits_from_the_command_line(tmp_path):
     assert idx["reports"][0]["error"] == "timed out after 4 s in cell 3 (the per-cell limit)"
     assert "timed out after 4 s in cell 3" in (tmp_path / "r" / "10_slow.html").read_text()
     assert "Kernel is running over TCP" not in r.stderr and "KeyboardInterrupt caught" not in r.stderr
+    assert "Illegal Audio-MPEG-Header" not in r.stdout + r.stderr                 # the kernel's C-level stderr goes to its log
+    assert "Illegal Audio-MPEG-Header" in (tmp_path / "r" / "_executed" / "10_slow.kernel.log").read_text()
     bad = _run("--nbs", str(tmp_path / "nbs"), "--notebook-timeout", "0")
     assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1 and "notebook_timeout" in bad.stderr
