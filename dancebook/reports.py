@@ -156,6 +156,8 @@ class _Limits:
         "Whether the running cell was stopped by its limit."
         return time.time() - self.started >= self.limit - 0.5
 
+_TIMEOUT_REPLY = {"ename": "Timeout", "evalue": "the cell ran out of time", "traceback": []}   # nbclient's reply to an interrupted cell: it does not wait for a kernel that ignores the interrupt
+
 def _mark_timeout(executed: Path, index: int, message: str):
     "Replace the interrupted cell's bare KeyboardInterrupt in the executed notebook with `message`."
     import nbformat
@@ -179,11 +181,11 @@ def run_notebook(nb: str | Path, out_dir: str | Path, parameters: dict, timeout:
     t0, status, err = time.time(), "ok", ""
     try:
         pm.execute_notebook(str(nb), str(executed), parameters=parameters, kernel_name="python3", cwd=str(cwd or nb.parent.parent),
-                            progress_bar=False, timeout_func=limits, on_cell_start=limits.cell_start, interrupt_on_timeout=True,
+                            progress_bar=False, timeout_func=limits, on_cell_start=limits.cell_start, interrupt_on_timeout=True, error_on_timeout=_TIMEOUT_REPLY,
                             kernel_manager_class=_ipc_kernel_manager(kernel_log), extra_arguments=["--IPKernelApp.log_level=CRITICAL"])
     except Exception as e:
         status, err = "failed", f"{type(e).__name__}: {e}"
-        if getattr(e, "ename", "") == "KeyboardInterrupt" and limits.ran_out():        # nbclient interrupted the kernel
+        if limits.ran_out() and (isinstance(e, TimeoutError) or getattr(e, "ename", "") in ("KeyboardInterrupt", "Timeout")):
             status, err = "timed out", limits.message
             _mark_timeout(executed, limits.index, err)
     secs = time.time() - t0
