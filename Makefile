@@ -1,4 +1,5 @@
 # dancebook: `make reports` and `make test` do all set-up (they create .venv when it is missing).
+# Limits: TIMEOUT= seconds per cell (default 1800), NOTEBOOK_TIMEOUT= seconds per notebook (default none).
 # Override the torch build for a GPU, e.g.:  make reports TORCH="torch==2.13.0 --index-url <your CUDA wheel index>"
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -11,6 +12,7 @@ SEED ?= 0
 DATA_DIR ?=
 ONLY ?=
 TIMEOUT ?= 1800
+NOTEBOOK_TIMEOUT ?=
 STAMP := $(VENV)/.dancebook-installed
 
 .PHONY: reports test lab clean sync venv
@@ -27,7 +29,7 @@ $(STAMP): settings.ini setup.py
 
 reports: $(STAMP)
 	$(BIN)/dancebook reports --preset $(PRESET) --device $(DEVICE) --seed $(SEED) --timeout $(TIMEOUT) \
-		$(if $(DATA_DIR),--data-dir $(DATA_DIR)) $(if $(ONLY),--only '$(ONLY)')
+		$(if $(NOTEBOOK_TIMEOUT),--notebook-timeout $(NOTEBOOK_TIMEOUT)) $(if $(DATA_DIR),--data-dir $(DATA_DIR)) $(if $(ONLY),--only '$(ONLY)')
 
 # The package must be what the notebooks export: nbdev_export on a clean checkout changes nothing.
 sync: $(STAMP)
@@ -39,11 +41,11 @@ sync: $(STAMP)
 # use, and two processes compiling the same function at once can leave an index that segfaults later.
 test: sync
 	$(BIN)/nbdev_test --n_workers 1
-	$(BIN)/python -m pytest -q tests
+	$(BIN)/python -m pytest -q -rs tests   # -rs: the summary names every skipped test and why
 
 lab: $(STAMP)
 	cd nbs && ../$(BIN)/jupyter lab --LabApp.default_url=/lab/tree/course/00_start_here.ipynb $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
 
 clean:
-	rm -rf $(VENV) reports/*.html reports/index.json reports/_executed artifacts .pytest_cache .hypothesis
+	rm -rf $(VENV) reports/*.html reports/index.json reports/_executed reports/mathjax reports/thumbs artifacts .pytest_cache .hypothesis
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

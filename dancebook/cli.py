@@ -4,37 +4,128 @@
 
 # %% ../nbs/91_cli.ipynb #c002
 from __future__ import annotations
-import sys
+import argparse, sys
+from pathlib import Path
 
 from . import reports
 
 # %% auto #0
-__all__ = ['DATASETS', 'COMMANDS', 'USAGE', 'info', 'main']
+__all__ = ['DATASETS', 'MODELS', 'COMMANDS', 'USAGE', 'info', 'info_main', 'dance', 'dance_main', 'main']
 
 # %% ../nbs/91_cli.ipynb #c005
 DATASETS = ("dance_with_melody", "ballroom", "aistpp")   # the folders `find_dataset` looks for
 
-def info(data_dir=None) -> int:
-    "Print version, device, the data folder dancebook would use and which datasets it finds there."
+def _loader(name: str):
+    "The loader of dataset `name`: folder -> `Clips` (with `.skipped`)."
+    if name == "dance_with_melody": from dancebook.data.dwm import load_dwm; return load_dwm
+    if name == "ballroom": from dancebook.data.ballroom import load_ballroom; return load_ballroom
+    from dancebook.data.aistpp import load_aistpp; return lambda root: load_aistpp(root, split=None)
+
+def _load_summary(name: str, folder) -> str:
+    "How many clips of `folder` load and how many were skipped, grouped by reason (or why it does not load)."
+    from collections import Counter
+    from dancebook.core import DataError, DatasetNotFound, ConfigError
+    try: clips = _loader(name)(folder)
+    except (DataError, DatasetNotFound, ConfigError) as e: return f"does not load: {e}"
+    why = Counter(clips.skipped.values())
+    return f"{len(clips)} clips load, {len(clips.skipped)} skipped" + (" (" + "; ".join(f"{n}: {r}" for r, n in why.most_common()) + ")" if why else "")
+
+def info(data_dir=None, load: bool = False) -> int:
+    "Print version, device, the data folder dancebook would use and which datasets it finds there (`load`: and what loads)."
     import torch, dancebook
     from dancebook.core import pick_device, resolve_data_dir, find_dataset
+    d = resolve_data_dir(data_dir)                  # a bad folder fails before anything is printed
     print(f"dancebook {dancebook.__version__}, torch {torch.__version__}, device {pick_device()}")
-    d = resolve_data_dir(data_dir)
     print(f"data: {d if d else 'embedded synthetic (SynthDance); set DANCEBOOK_DATA or --data-dir for real data'}")
     for name in DATASETS:
         f = find_dataset(name, data_dir) if d else None
-        print(f"  {name}: {f if f else 'not found'}")
+        print(f"  {name}: {f if f else 'not found'}" + (f": {_load_summary(name, f)}" if f and load else ""))
     return 0
 
+def info_main(argv: list[str]) -> int:
+    "`dancebook info [--data-dir D] [--load]`; returns the exit code."
+    from dancebook.core import ConfigError, DatasetNotFound
+    p = argparse.ArgumentParser(prog="dancebook info", description="What dancebook sees: version, device, data and datasets.")
+    p.add_argument("--data-dir", default=None, help="real data folder, or 'none' (default: $DANCEBOOK_DATA, ../shared/data)")
+    p.add_argument("--load", action="store_true", help="load each dataset found: clips that load, skipped and why")
+    a = p.parse_args(argv)
+    try: return info(a.data_dir, a.load)
+    except (ConfigError, DatasetNotFound) as e: print(f"dancebook info: {e}", file=sys.stderr); return 2
+
+# %% ../nbs/91_cli.ipynb #d001
+MODELS = ("harmogan", "danceit")
+
+def _load_model(model: str, preset: str, dataset: str, seed: int, device: str, data_dir):
+    "`model` at `preset`, from its trained artifacts or trained now."
+    if model == "harmogan":
+        from dancebook.models import harmogan
+        return harmogan.load_or_train(harmogan.config(preset), dataset, seed, device, data_dir)
+    from dancebook.models import danceit
+    return danceit.load_or_train(danceit.config(preset), dataset, seed, device, data_dir)
+
+def _dance_frames(model: str, m, y, sr: int, resolution: int):
+    "`m` (a `model`) dancing to `y`: frames `(T, H, W, 3)` uint8 and their fps."
+    if model == "harmogan":
+        from dancebook.models import harmogan
+        from dancebook.skeleton import convert_motion
+        from dancebook.render import render_avatar
+        motion, fps = harmogan.generate(m, y, sr)
+        return render_avatar(convert_motion(motion, "dwm21", "dwm23"), "dwm23", resolution=resolution)[0], fps
+    from dancebook.models import danceit
+    return danceit.generate(m, y, sr, video=True)
+
+def dance(song: str | Path, model: str = "harmogan", out: str | Path = "dance.mp4", preset: str = "small", dataset: str = "auto",
+          seed: int = 0, device: str = "auto", data_dir=None, seconds: float | None = None, resolution: int = 256) -> Path:
+    "Dance `model` to the audio file `song` and write the video, with the music, to `out`."
+    from fastprogress.fastprogress import progress_bar
+    from dancebook.core import ConfigError, resolve_preset_name
+    from dancebook.data.io import load_audio
+    from dancebook.render import write_clip_video
+    if model not in MODELS: raise ConfigError(f"unknown model {model!r}: choose one of {', '.join(MODELS)}")
+    resolve_preset_name(preset)
+    if seconds is not None and not seconds > 0: raise ConfigError(f"--seconds must be positive, got {seconds}")
+    steps = ["read the music", f"load or train {model} ({preset})", "dance", "write the video"]
+    pb = progress_bar(range(len(steps)))
+    for i in pb:
+        pb.comment = steps[i]
+        if i == 0: y, sr = load_audio(song, duration=seconds)
+        if i == 1: m = _load_model(model, preset, dataset, seed, device, data_dir)
+        if i == 2: frames, fps = _dance_frames(model, m, y, sr, resolution)
+        if i == 3: path = write_clip_video(frames, out, fps=fps, audio=y[: int(len(frames) / fps * sr)], sr=sr)
+    print(f"{len(frames)} frames ({len(frames) / fps:.1f} s at {fps:g} fps) danced by {model} to {Path(song).name} -> {path}")
+    return path
+
+def dance_main(argv: list[str]) -> int:
+    "`dancebook dance SONG --model harmogan|danceit --out dance.mp4`; returns the exit code."
+    from dancebook.core import ConfigError, DataError, DatasetNotFound
+    p = argparse.ArgumentParser(prog="dancebook dance", description="Dance to an audio file and write a video with the music.")
+    p.add_argument("song", help="an audio file (mp3, wav, flac, ogg, ...)")
+    p.add_argument("--model", default="harmogan", help="harmogan (default) or danceit")
+    p.add_argument("--out", default="dance.mp4", help="the video to write (default dance.mp4)")
+    p.add_argument("--preset", default="small", help="the trained model to use: smoke, small (default) or paper")
+    p.add_argument("--dataset", default="auto", help="the dataset it was trained on (default: auto)")
+    p.add_argument("--data-dir", default=None, help="real data folder, or 'none' (as for dancebook reports)")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--device", default="auto")
+    p.add_argument("--seconds", type=float, default=None, help="dance to the first seconds of the song only")
+    p.add_argument("--resolution", type=int, default=256, help="HarmoGAN's avatar frames in pixels (default 256)")
+    a = p.parse_args(argv)
+    try: dance(a.song, a.model, a.out, a.preset, a.dataset, a.seed, a.device, a.data_dir, a.seconds, a.resolution)
+    except (ConfigError, DataError, DatasetNotFound) as e:
+        print(f"dancebook dance: {e}", file=sys.stderr); return 2
+    return 0
+
+# %% ../nbs/91_cli.ipynb #d002
 COMMANDS = {"reports": "run the experiment notebooks into HTML reports (dancebook reports --help for options)",
-            "info": "version, device, data folder and the datasets found"}
-USAGE = "usage: dancebook {reports,info} [options]\n\n" + "\n".join(f"  {k:<8} {v}" for k, v in COMMANDS.items())
+            "info": "version, device, data folder and the datasets found (--load: clips that load, skipped and why)",
+            "dance": "dance to your own music: dancebook dance SONG --model harmogan|danceit --out dance.mp4"}
+USAGE = "usage: dancebook {reports,info,dance} [options]\n\n" + "\n".join(f"  {k:<8} {v}" for k, v in COMMANDS.items())
 
 def main(argv: list[str] | None = None) -> int:
     "Dispatch `dancebook <command>`."
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] in (["-h"], ["--help"]): print(USAGE); return 0
-    cmds = {"reports": lambda rest: reports.main(rest), "info": lambda rest: info()}
+    cmds = {"reports": lambda rest: reports.main(rest), "info": info_main, "dance": dance_main}
     if not argv or argv[0] not in cmds:
         print(USAGE, file=sys.stderr)
         return 2

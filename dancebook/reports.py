@@ -4,16 +4,17 @@
 
 # %% ../nbs/90_reports.ipynb #c002
 from __future__ import annotations
-import argparse, fnmatch, html, os, subprocess, sys, time, traceback
-from dataclasses import dataclass, asdict
+import argparse, base64, fnmatch, html, io, json, os, re, shutil, subprocess, sys, tempfile, threading, time, traceback
+from dataclasses import dataclass, asdict, field, fields
 from datetime import datetime, timezone
 from pathlib import Path
 
 from .core import ConfigError, DatasetNotFound, NO_DATA, project_root, resolve_data_dir, resolve_preset_name, save_json
 
 # %% auto #0
-__all__ = ['experiment_notebooks', 'Report', 'notebook_html', 'run_notebook', 'git_commit', 'write_index', 'run_reports',
-           'add_arguments', 'main']
+__all__ = ['HEADLINE_MIME', 'DIRECTIONS', 'MATHJAX_CONFIG', 'experiment_notebooks', 'Watch', 'Report', 'run_notebook', 'headline',
+           'headlines', 'write_mathjax', 'notebook_html', 'git_commit', 'read_index', 'leaderboard', 'write_index',
+           'run_reports', 'add_arguments', 'main']
 
 # %% ../nbs/90_reports.ipynb #c005
 def experiment_notebooks(nbs: str | Path | None = None, only: str | None = None) -> list[Path]:
@@ -27,48 +28,299 @@ def experiment_notebooks(nbs: str | Path | None = None, only: str | None = None)
         if not found: raise ConfigError(f"no experiment notebook matches {only!r} in {folder}")
     return found
 
+# %% ../nbs/90_reports.ipynb #w_code
+def _duration(s: float) -> str:
+    "A short human duration: `42s`, `3m05s`, `1h02m`."
+    s = int(round(max(s, 0)))
+    return f"{s}s" if s < 60 else f"{s // 60}m{s % 60:02d}s" if s < 3600 else f"{s // 3600}h{s % 3600 // 60:02d}m"
+
+def _output_text(out: dict) -> str:
+    "The last non-empty line of one notebook output as plain text (a stream, or an HTML/text display such as a progress bar)."
+    data = out.get("data", {}) if "data" in out else {"text/plain": out.get("text", "")}
+    text = data.get("text/html") or data.get("text/plain") or ""
+    text = "".join(text) if isinstance(text, list) else str(text)
+    if "text/html" in data: text = html.unescape(re.sub(r"<[^>]+>", " ", text))
+    lines = [" ".join(l.split()) for l in text.replace("\r", "\n").splitlines() if l.strip()]
+    return lines[-1] if lines else ""
+
+class Watch:
+    "Progress of a report run: one line at least every `every` s with notebook, cell, elapsed, time left and newest output."
+    def __init__(self, names: list[str], expected: dict[str, float] | None = None, log=print, every: float = 15.0):
+        self.names, self.expected, self.log, self.every = list(names), dict(expected or {}), log, every
+        self.i, self.cell, self.cell_index, self.ncells, self.t_nb, self.t_run = 0, None, -1, 0, None, time.time()
+        self._stop, self._thread = threading.Event(), None
+
+    def left(self, now: float | None = None) -> tuple[float, int]:
+        "Estimated seconds left (current notebook's remainder plus those after it) and how many have no estimate."
+        now = now or time.time()
+        rest = self.names[self.i + 1:] if self.t_nb else self.names[self.i:]
+        new = int(bool(self.t_nb) and self.i < len(self.names) and self.names[self.i] not in self.expected)
+        cur = max(self.expected.get(self.names[self.i], 0) - (now - self.t_nb), 0) if self.t_nb and self.i < len(self.names) else 0
+        return cur + sum(self.expected.get(n, 0) for n in rest), new + sum(n not in self.expected for n in rest)
+
+    def line(self, now: float | None = None) -> str:
+        "The status line: `[2/9 ####...... 40%] name · cell 12/40 · 1m02s · ~3m10s left · newest output`."
+        now = now or time.time()
+        secs, unknown = self.left(now)
+        done = now - self.t_run
+        frac = done / (done + secs) if secs and not unknown else self.i / len(self.names)
+        bar = "#" * int(frac * 10) + "." * (10 - int(frac * 10))
+        over = self.t_nb and self.expected.get(self.names[self.i], 1e9) < now - self.t_nb
+        eta = "past the last run's time" if over else f"~{_duration(secs)} left" if secs or not unknown else ""
+        if unknown: eta += (" + " if eta else "") + f"{unknown} notebook(s) without an estimate"
+        parts = [f"[{self.i + 1}/{len(self.names)} {bar} {frac:4.0%}] {self.names[self.i]}",
+                 f"cell {self.cell_index + 1}/{self.ncells}" if self.cell_index >= 0 else "starting kernel",
+                 _duration(now - self.t_nb) if self.t_nb else "", eta.strip()]
+        try: newest = _output_text(self.cell.outputs[-1]) if self.cell is not None and self.cell.outputs else ""
+        except Exception: newest = ""                 # the cell is being written by the kernel's thread
+        return " · ".join(p for p in parts + [newest[:70]] if p)
+
+    def cell_start(self, cell=None, cell_index: int = 0, **kwargs):
+        "nbclient's `on_cell_start` hook: remember the running cell."
+        self.cell, self.cell_index = cell, cell_index
+
+    def start(self, i: int, ncells: int):
+        "Notebook `i` (0-based) of `names` starts, with `ncells` cells."
+        self.i, self.ncells, self.cell, self.cell_index, self.t_nb = i, ncells, None, -1, time.time()
+        self.log(self.line())
+
+    def done(self, seconds: float):
+        "The current notebook finished in `seconds`: later estimates no longer count it."
+        self.expected[self.names[self.i]] = 0.0
+        self.t_nb = None
+
+    def _tick(self):
+        while not self._stop.wait(self.every):
+            if self.t_nb: self.log(self.line())
+
+    def __enter__(self):
+        self._thread = threading.Thread(target=self._tick, daemon=True); self._thread.start(); return self
+
+    def __exit__(self, *exc):
+        self._stop.set(); self._thread.join()
+
 # %% ../nbs/90_reports.ipynb #c008
 @dataclass
 class Report:
-    "The outcome of running one experiment notebook."
+    "The outcome of running one experiment notebook, as the index keeps it."
     name: str
-    status: str          # "ok" or "failed"
+    status: str          # "ok", "failed" or "timed out"
     seconds: float
     html: str            # path of the HTML report
     error: str = ""
+    preset: str = ""
+    data: str = ""
+    commit: str = ""
+    finished: str = ""
+    headlines: list = field(default_factory=list)   # the notebook's `headline` records
+    thumb: str = ""      # thumbnail of the key figure, relative to the reports folder
 
-def notebook_html(nb_path: str | Path, html_path: str | Path) -> Path:
-    "Convert an executed notebook to self-contained HTML (images embedded)."
-    import nbformat                          # imported here: they take seconds, and `dancebook info` needs neither
-    from nbconvert import HTMLExporter
-    nb = nbformat.read(str(nb_path), as_version=4)
-    body, _ = HTMLExporter(embed_images=True).from_notebook_node(nb)
-    Path(html_path).write_text(body, encoding="utf-8")
-    return Path(html_path)
+    @classmethod
+    def from_dict(cls, d: dict) -> Report:
+        "A `Report` from its `index.json` entry (unknown keys ignored, missing ones default)."
+        return cls(**{f.name: d[f.name] for f in fields(cls) if f.name in d})
 
-def _error_html(name: str, err: str) -> str:
-    "A minimal report page for a notebook that produced no output notebook."
-    return f"<html><body><h1>{html.escape(name)}: failed</h1><pre>{html.escape(err)}</pre></body></html>"
+def _ipc_kernel_manager(stderr_log: Path):
+    "nbclient's kernel manager on IPC sockets in the temp folder (no TCP port, so no encryption warning), its stderr in `stderr_log`."
+    from jupyter_client.manager import AsyncKernelManager
+    from traitlets import default
+    class IPCKernelManager(AsyncKernelManager):
+        @default("transport")
+        def _transport_default(self): return "ipc"
+        @default("ip")
+        def _ip_default(self): return os.path.join(tempfile.gettempdir(), f"dancebook-kernel-{os.getpid()}-{id(self)}")
+        async def _async_launch_kernel(self, kernel_cmd, **kw):
+            with open(stderr_log, "wb") as f: return await super()._async_launch_kernel(kernel_cmd, **{**kw, "stderr": f})
+    return IPCKernelManager
 
-def run_notebook(nb: str | Path, out_dir: str | Path, parameters: dict, timeout: int = 1800, cwd: str | Path | None = None) -> Report:
-    "Execute `nb` with papermill into `out_dir` and write its HTML report."
+class _Limits:
+    "nbclient's `on_cell_start` and `timeout_func`: each cell gets the per-cell limit or what is left of the per-notebook one."
+    def __init__(self, cell: int, notebook: int | None, watch: Watch | None = None):
+        self.cell, self.notebook, self.watch, self.t0 = cell, notebook, watch, time.time()
+        self.index, self.started, self.limit, self.message = 0, self.t0, cell, ""
+
+    def cell_start(self, cell=None, cell_index: int = 0, **kwargs):
+        "Remember the running cell (and tell the watch)."
+        self.index, self.started = cell_index, time.time()
+        if self.watch: self.watch.cell_start(cell, cell_index)
+
+    def __call__(self, cell) -> int:
+        "The running cell's limit in seconds, and the message it fails with if it runs out."
+        left = self.notebook - (time.time() - self.t0) if self.notebook else self.cell + 1
+        self.limit = max(int(min(self.cell, left)), 1)
+        self.message = (f"timed out after {self.notebook} s in cell {self.index + 1} (the per-notebook limit)" if left < self.cell else
+                        f"timed out after {self.cell} s in cell {self.index + 1} (the per-cell limit)")
+        return self.limit
+
+    def ran_out(self) -> bool:
+        "Whether the running cell was stopped by its limit."
+        return time.time() - self.started >= self.limit - 0.5
+
+_TIMEOUT_REPLY = {"ename": "Timeout", "evalue": "the cell ran out of time", "traceback": []}   # nbclient's reply to an interrupted cell: it does not wait for a kernel that ignores the interrupt
+
+def _mark_timeout(executed: Path, index: int, message: str):
+    "Replace the interrupted cell's bare KeyboardInterrupt in the executed notebook with `message`."
+    import nbformat
+    nb = nbformat.read(str(executed), as_version=4)
+    ran = [c for c in nb.cells if "papermill-error-cell-tag" not in c.get("metadata", {}).get("tags", [])]
+    if index < len(ran):
+        c = ran[index]
+        c.outputs = [o for o in c.get("outputs", []) if o.get("output_type") != "error"] + [
+            nbformat.v4.new_output("error", ename="Timeout", evalue=message, traceback=[f"Timeout: {message}"])]
+        nbformat.write(nb, str(executed))
+
+def run_notebook(nb: str | Path, out_dir: str | Path, parameters: dict, timeout: int = 1800, cwd: str | Path | None = None,
+                 notebook_timeout: int | None = None, watch: Watch | None = None, about: dict | None = None) -> Report:
+    "Execute `nb` with papermill into `out_dir` (per-cell and per-notebook limits in seconds) and write its HTML report; `about`: preset, data, commit."
     import papermill as pm
     nb, out_dir = Path(nb), Path(out_dir)
     executed = out_dir / "_executed" / nb.name
     executed.parent.mkdir(parents=True, exist_ok=True)
     html_path = out_dir / f"{nb.stem}.html"
+    limits, kernel_log = _Limits(timeout, notebook_timeout, watch), executed.with_suffix(".kernel.log")
     t0, status, err = time.time(), "ok", ""
     try:
-        pm.execute_notebook(str(nb), str(executed), parameters=parameters, kernel_name="python3",
-                            cwd=str(cwd or nb.parent.parent), progress_bar=False, execution_timeout=timeout)
+        pm.execute_notebook(str(nb), str(executed), parameters=parameters, kernel_name="python3", cwd=str(cwd or nb.parent.parent),
+                            progress_bar=False, timeout_func=limits, on_cell_start=limits.cell_start, interrupt_on_timeout=True, error_on_timeout=_TIMEOUT_REPLY,
+                            kernel_manager_class=_ipc_kernel_manager(kernel_log), extra_arguments=["--IPKernelApp.log_level=CRITICAL"])
     except Exception as e:
         status, err = "failed", f"{type(e).__name__}: {e}"
+        if limits.ran_out() and (isinstance(e, TimeoutError) or getattr(e, "ename", "") in ("KeyboardInterrupt", "Timeout")):
+            status, err = "timed out", limits.message
+            _mark_timeout(executed, limits.index, err)
     secs = time.time() - t0
-    try: notebook_html(executed, html_path)
+    if status == "failed" and kernel_log.exists() and kernel_log.stat().st_size: err += f" (the kernel's own messages: {kernel_log})"
+    r = Report(nb.stem, status, secs, str(html_path), err.strip().splitlines()[-1][:300] if err else "", **(about or {}),
+               finished=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"))
+    try: notebook_html(executed, html_path, r, parameters)
     except Exception as e:
         html_path.write_text(_error_html(nb.stem, err or traceback.format_exc()), encoding="utf-8")
-        if status == "ok": status, err = "failed", f"HTML conversion failed: {e}"
-    return Report(nb.stem, status, secs, str(html_path), err.strip().splitlines()[-1][:300] if err else "")
+        if r.status == "ok": r.status, r.error = "failed", f"HTML conversion failed: {e}"
+    return r
+
+# %% ../nbs/90_reports.ipynb #h_code
+HEADLINE_MIME = "application/vnd.dancebook.headline+json"
+DIRECTIONS = ("music→dance", "dance→music")
+
+def _num(v, fmt: str = "{:.3g}") -> str:
+    "A headline number for display: blank for a missing one."
+    return "" if v is None else fmt.format(v)
+
+def _png(fig, dpi: int = 60) -> str:
+    "A matplotlib figure as base64 PNG at a thumbnail's resolution."
+    buf = io.BytesIO(); fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
+    return base64.b64encode(buf.getvalue()).decode()
+
+def headline(system: str, numbers: dict, direction: str, dataset: str = "", figure=None, fmt: str = "{:.3g}"):
+    "Show `numbers` (`{metric: value}`) of `system` as the report's headline, tagged for the index and its leaderboard."
+    from IPython.display import display
+    if direction not in DIRECTIONS: raise ConfigError(f"direction must be one of {DIRECTIONS}, got {direction!r}")
+    nums = {str(k): (None if v is None or v != v else float(v)) for k, v in numbers.items()}
+    rec = {"system": system, "direction": direction, "dataset": dataset, "numbers": list(nums.items())}   # pairs: JSON keeps their order
+    if figure is not None: rec["figure"] = _png(figure)
+    cells = "".join(f"<tr><th>{html.escape(k)}</th><td>{_num(v, fmt)}</td></tr>" for k, v in nums.items())
+    table = (f"<table class='db-headline'><caption>Headline: {html.escape(system)} ({direction}"
+             f"{', ' + html.escape(dataset) if dataset else ''})</caption>{cells}</table>")
+    display({HEADLINE_MIME: rec, "text/html": table, "text/plain": f"headline {system}: {nums}"}, raw=True)
+    return None
+
+def headlines(nb) -> list[dict]:
+    "The `headline` records in an executed notebook, in order."
+    recs = [o["data"][HEADLINE_MIME] for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
+            if HEADLINE_MIME in o.get("data", {})]
+    return [{**r, "numbers": dict(r["numbers"])} for r in recs]
+
+# %% ../nbs/90_reports.ipynb #html_code
+MATHJAX_CONFIG = """<script type="text/x-mathjax-config">
+MathJax.Hub.Config({tex2jax: {inlineMath: [['$','$'], ['\\\\(','\\\\)']], displayMath: [['$$','$$'], ['\\\\[','\\\\]']],
+                              processEscapes: true, processEnvironments: true},
+                   "HTML-CSS": {availableFonts: [], webFont: "STIX-Web", imageFont: null, preferredFont: null, linebreaks: {automatic: true}},
+                   displayAlign: "center", messageStyle: "none", showMathMenu: false});
+</script>
+<script src="mathjax/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full,Safe"></script>"""
+
+_TEMPLATE = """{%- extends 'index.html.j2' -%}
+{%- block html_head_js_requirejs -%}{%- endblock html_head_js_requirejs -%}
+{%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
+{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+{%- block html_head_js_mathjax -%}""" + MATHJAX_CONFIG + """{%- endblock html_head_js_mathjax -%}
+{%- block extra_css -%}<style>
+details.db-code > summary {cursor: pointer; color: #777; font-size: 85%; padding: 0 0 0 var(--jp-cell-prompt-width, 64px)}
+details.db-code[open] > summary {color: #333}
+.db-summary {border: 1px solid #ccd; background: #f7f8fc; border-radius: 6px; padding: .2em 1em; margin: .5em 0 1.5em}
+table.db-headline caption {text-align: left; font-weight: bold}
+</style>{%- endblock extra_css -%}
+{% block input_group -%}<details class="db-code"><summary>code</summary>{{ super() }}</details>{%- endblock input_group %}
+"""
+
+_MATHJAX_PARTS = ("MathJax.js", "LICENSE", "config", "extensions", "jax/element", "jax/input", "jax/output/HTML-CSS",
+                  "fonts/HTML-CSS", "localization/en")
+
+def write_mathjax(out_dir: str | Path) -> Path:
+    "Copy the parts of MathJax 2 the reports use from the `jupyter-server-mathjax` package into `out_dir/mathjax` (once)."
+    try: import jupyter_server_mathjax
+    except ImportError as e: raise ConfigError("the reports need MathJax from the jupyter-server-mathjax package: pip install jupyter-server-mathjax") from e
+    src, dest = Path(jupyter_server_mathjax.__file__).parent / "static", Path(out_dir) / "mathjax"
+    if (dest / "MathJax.js").exists(): return dest
+    for part in _MATHJAX_PARTS:
+        s = src / part
+        if s.is_dir(): shutil.copytree(s, dest / part, dirs_exist_ok=True, ignore=shutil.ignore_patterns("a11y"))
+        else: (dest / part).parent.mkdir(parents=True, exist_ok=True); shutil.copy2(s, dest / part)
+    return dest
+
+def _summary(r: Report, parameters: dict, heads: list[dict]) -> str:
+    "The report's opening cell (HTML): what ran, data, preset, parameters, status, wall time, headline numbers."
+    e = lambda x: html.escape(str(x))
+    params = ", ".join(f"<code>{e(k)} = {e(repr(v))}</code>" for k, v in parameters.items())
+    status = f"<b>{e(r.status)}</b>" + (f": {e(r.error)}" if r.error else "")
+    lines = [f"<p><b>{e(r.name)}</b> · status {status} · wall time {_duration(r.seconds)} · preset <code>{e(r.preset)}</code> · "
+             f"data: {e(r.data)} · commit <code>{e(r.commit)}</code> · {e(r.finished)}</p>"]
+    if params: lines.append(f"<p>Parameters: {params}</p>")
+    for h in heads:
+        nums = " · ".join(f"{e(k)} <b>{_num(v)}</b>" for k, v in h["numbers"].items())
+        lines.append(f"<p>Headline, {e(h['system'])} ({e(h['direction'])}{', ' + e(h['dataset']) if h.get('dataset') else ''}): {nums}</p>")
+    return '<div class="db-summary">' + "".join(lines) + "</div>"
+
+_PATH_REPR = re.compile(r"^(Posix|Windows)?Path\(.*\)$", re.S)
+
+def _last_png(nb) -> str:
+    "The base64 PNG of the last figure in an executed notebook ('' when it has none)."
+    pngs = [o["data"]["image/png"] for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if "image/png" in o.get("data", {})]
+    return pngs[-1] if pngs else ""
+
+def _thumbnail(b64: str, path: Path, width: int = 320) -> str:
+    "Write a PNG (base64) scaled to `width` pixels to `path`; returns its name relative to the reports folder."
+    from PIL import Image
+    im = Image.open(io.BytesIO(base64.b64decode(b64)))
+    im.thumbnail((width, width * 4))
+    path.parent.mkdir(parents=True, exist_ok=True); im.save(path)
+    return f"{path.parent.name}/{path.name}"
+
+def notebook_html(nb_path: str | Path, html_path: str | Path, report: Report | None = None, parameters: dict | None = None) -> Path:
+    "Convert an executed notebook to a self-contained, offline HTML report: summary first, code folded, parameters once."
+    import nbformat                          # imported here: they take seconds, and `dancebook info` needs neither
+    from nbconvert import HTMLExporter
+    from jinja2 import DictLoader
+    html_path = Path(html_path)
+    nb = nbformat.read(str(nb_path), as_version=4)
+    r = report or Report(Path(nb_path).stem, "ok", 0.0, str(html_path))
+    r.headlines = [{k: v for k, v in h.items() if k != "figure"} for h in headlines(nb)]
+    key = next((h["figure"] for h in headlines(nb) if h.get("figure")), "") or _last_png(nb)
+    if key: r.thumb = _thumbnail(key, html_path.parent / "thumbs" / f"{r.name}.png")
+    tags = lambda c: c.get("metadata", {}).get("tags", [])
+    nb.cells = [c for c in nb.cells if not {"parameters", "injected-parameters"} & set(tags(c))]
+    for c in nb.cells:                       # a cell ending in a file path shows no `PosixPath('...')` line
+        if c.cell_type == "code": c.outputs = [o for o in c.outputs if not _PATH_REPR.match(str(o.get("data", {}).get("text/plain", "")))]
+    nb.cells.insert(0, nbformat.v4.new_markdown_cell(_summary(r, parameters or {}, r.headlines)))
+    body, _ = HTMLExporter(embed_images=True, extra_loaders=[DictLoader({"dancebook.html.j2": _TEMPLATE})],
+                           template_file="dancebook.html.j2").from_notebook_node(nb)
+    html_path.write_text(body, encoding="utf-8")
+    write_mathjax(html_path.parent)
+    return html_path
+
+def _error_html(name: str, err: str) -> str:
+    "A minimal report page for a notebook that produced no output notebook."
+    return f"<html><body><h1>{html.escape(name)}: failed</h1><pre>{html.escape(err)}</pre></body></html>"
 
 # %% ../nbs/90_reports.ipynb #c010
 def git_commit(root: str | Path | None = None) -> str:
@@ -81,44 +333,87 @@ def git_commit(root: str | Path | None = None) -> str:
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
 
-def write_index(reports: list[Report], out_dir: str | Path, meta: dict) -> Path:
-    "Write `index.html` and `index.json` for `reports` run with settings `meta`."
+def read_index(out_dir: str | Path) -> dict:
+    "The previous `index.json` of `out_dir` (`{}` when there is none or it is unreadable)."
+    try: return json.loads((Path(out_dir) / "index.json").read_text())
+    except (OSError, ValueError): return {}
+
+def leaderboard(reports: list[Report], direction: str) -> str:
+    "HTML table of the headline numbers of `direction`: one row per system and report, one column per metric."
+    heads = [(r, h) for r in reports for h in r.headlines if h.get("direction") == direction]
+    if not heads: return f"<p>No results report gives headline numbers for {direction} yet.</p>"
+    cols = list(dict.fromkeys(k for _, h in heads for k in h["numbers"]))
+    th = "".join(f"<th>{html.escape(c)}</th>" for c in cols)
+    def row(r, h):
+        vals = "".join(f"<td>{_num(h['numbers'].get(c))}</td>" for c in cols)
+        return (f"<tr><td>{html.escape(h['system'])}</td><td><a href='{html.escape(Path(r.html).name)}'>{html.escape(r.name)}</a></td>"
+                f"<td>{html.escape(h.get('dataset', ''))}</td><td>{html.escape(r.preset)}</td>{vals}</tr>")
+    return f"<table><tr><th>system</th><th>report</th><th>dataset</th><th>preset</th>{th}</tr>{''.join(row(r, h) for r, h in heads)}</table>"
+
+
+# %% ../nbs/90_reports.ipynb #c010b
+_INDEX_CSS = """body{font-family:sans-serif;margin:2em;color:#222} h2{margin-top:1.5em}
+.cards{display:flex;flex-wrap:wrap;gap:1em} .card{border:1px solid #ccd;border-radius:6px;padding:.6em;width:340px;background:#fafbfd}
+.card-failed,.card-timed{background:#fdecec} .card img{width:320px;border:1px solid #eee;background:#fff} .card h3{margin:.2em 0;font-size:1.05em}
+.card .noimg{width:320px;height:60px;color:#999;display:flex;align-items:center;justify-content:center;border:1px dashed #ccc}
+.meta{font-size:85%;color:#555} .status-ok{color:#070} .status-failed,.status-timed{color:#b00} td,th{padding:.25em .7em;border-bottom:1px solid #ddd;text-align:left}"""
+
+def _card(r: Report) -> str:
+    "One gallery card: thumbnail, status, wall time, preset, data, commit, headline numbers."
+    img = f"<img src='{html.escape(r.thumb)}' alt='key figure of {html.escape(r.name)}'>" if r.thumb else "<div class='noimg'>no figure</div>"
+    nums = "".join(f"<div>{html.escape(h['system'])}: " + ", ".join(f"{html.escape(k)} <b>{_num(v)}</b>" for k, v in h["numbers"].items()) + "</div>"
+                   for h in r.headlines)
+    cls = r.status.split()[0]
+    return (f"<div class='card card-{cls}'><a href='{html.escape(Path(r.html).name)}'>{img}<h3>{html.escape(r.name)}</h3></a>"
+            f"<div class='status-{cls}'>{html.escape(r.status)}{': ' + html.escape(r.error) if r.error else ''}</div>"
+            f"<div class='meta'>{_duration(r.seconds)} · preset {html.escape(r.preset)} · data: {html.escape(r.data)} · "
+            f"commit {html.escape(r.commit)} · {html.escape(r.finished)}</div>{nums}</div>")
+
+def write_index(reports: list[Report], out_dir: str | Path, meta: dict, times: dict | None = None) -> Path:
+    "Write `index.html` (gallery and leaderboards) and `index.json` for `reports` of the run with settings `meta`."
     out_dir = Path(out_dir)
-    save_json({"meta": meta, "reports": [asdict(r) for r in reports]}, out_dir / "index.json")
-    rows = "\n".join(
-        f"<tr class='{r.status}'><td><a href='{html.escape(Path(r.html).name)}'>{html.escape(r.name)}</a></td>"
-        f"<td>{r.status}</td><td>{r.seconds:.1f} s</td><td>{html.escape(r.error)}</td></tr>" for r in reports)
+    save_json({"meta": meta, "reports": [asdict(r) for r in reports], "times": times or {}}, out_dir / "index.json")
     info = " · ".join(f"{k}: <code>{html.escape(str(v))}</code>" for k, v in meta.items())
-    page = f"""<!doctype html><html><head><meta charset="utf-8"><title>dancebook reports</title><style>
-body{{font-family:sans-serif;margin:2em}} td,th{{padding:.3em .8em;border-bottom:1px solid #ddd;text-align:left}}
-tr.failed td{{background:#fdd}} tr.ok td:nth-child(2){{color:#070}}</style></head><body>
-<h1>dancebook reports</h1><p>{info}</p>
-<table><tr><th>report</th><th>status</th><th>wall time</th><th>error</th></tr>
-{rows}</table></body></html>"""
+    boards = "".join(f"<h2>Leaderboard: {d}</h2>{leaderboard(reports, d)}" for d in DIRECTIONS)
+    page = (f"<!doctype html><html><head><meta charset='utf-8'><title>dancebook reports</title><style>{_INDEX_CSS}</style></head><body>"
+            f"<h1>dancebook reports</h1><p class='meta'>last run: {info}</p><div class='cards'>{''.join(_card(r) for r in reports)}</div>"
+            f"{boards}<p class='meta'>Numbers from different presets or datasets are not comparable; each row says which it used.</p></body></html>")
     (out_dir / "index.html").write_text(page, encoding="utf-8")
     return out_dir / "index.html"
 
 # %% ../nbs/90_reports.ipynb #c012
 def run_reports(preset: str = "small", data_dir: str | None = None, device: str = "auto", seed: int = 0,
                 only: str | None = None, out: str | Path | None = None, timeout: int = 1800,
-                nbs: str | Path | None = None, log=print) -> list[Report]:
+                nbs: str | Path | None = None, log=print, notebook_timeout: int | None = None, every: float = 15.0) -> list[Report]:
     "Run the experiment notebooks into HTML reports and an index; returns one `Report` each."
+    import nbformat
     resolve_preset_name(preset)
+    for name, v in (("timeout", timeout), ("notebook_timeout", notebook_timeout)):
+        if v is not None and v <= 0: raise ConfigError(f"{name} must be a positive number of seconds, got {v}")
     data = resolve_data_dir(data_dir)
     nbs = Path(nbs or project_root() / "nbs")
     out = Path(out or project_root() / "reports"); out.mkdir(parents=True, exist_ok=True)
-    todo = experiment_notebooks(nbs, only)
+    todo, every_nb = experiment_notebooks(nbs, only), {p.stem for p in experiment_notebooks(nbs)}
     os.environ["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(Path(sys.prefix) / "share" / "jupyter"), os.environ.get("JUPYTER_PATH")]))
     off = data_dir is not None and data is None                     # data_dir="none": real data switched off
     params = {"preset": preset, "data_dir": NO_DATA if off else str(data) if data_dir else None, "device": device, "seed": int(seed)}
-    meta = {"preset": preset, "data": str(data) if data else "embedded synthetic (SynthDance)" + (", real data switched off" if off else ""), "device": device,
-            "seed": seed, "commit": git_commit(), "started": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")}
+    data_name = str(data) if data else "embedded synthetic (SynthDance)" + (", real data switched off" if off else "")
+    meta = {"preset": preset, "data": data_name, "device": device, "seed": seed, "commit": git_commit(),
+            "started": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")}
+    old = read_index(out)
+    times = old.get("times", {})
+    kept = {r.name: r for r in map(Report.from_dict, old.get("reports", [])) if r.name in every_nb and Path(r.html).exists()}
     done: list[Report] = []
-    for i, nb in enumerate(todo, 1):
-        r = run_notebook(nb, out, params, timeout=timeout, cwd=nbs)
-        done.append(r)
-        write_index(done, out, meta)
-        log(f"[{i}/{len(todo)}] {r.name}: {r.status} in {r.seconds:.1f}s -> {r.html}" + (f"  ({r.error})" if r.error else ""))
+    with Watch([p.stem for p in todo], times.get(preset, {}), log, every) as watch:
+        for i, nb in enumerate(todo):
+            watch.start(i, len(nbformat.read(str(nb), as_version=4).cells) + 1)     # +1: papermill's injected parameters
+            r = run_notebook(nb, out, params, timeout=timeout, cwd=nbs, notebook_timeout=notebook_timeout, watch=watch,
+                             about={"preset": preset, "data": data_name, "commit": meta["commit"]})
+            watch.done(r.seconds)
+            if r.status == "ok": times.setdefault(preset, {})[r.name] = round(r.seconds, 1)
+            done.append(r); kept[r.name] = r
+            write_index(sorted(kept.values(), key=lambda x: x.name), out, meta, times)
+            log(f"[{i + 1}/{len(todo)}] {r.name}: {r.status} in {r.seconds:.1f}s -> {r.html}" + (f"  ({r.error})" if r.error else ""))
     return done
 
 # %% ../nbs/90_reports.ipynb #c014
@@ -131,7 +426,9 @@ def add_arguments(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--only", default=None, help="comma-separated patterns of notebook names, e.g. '*harmony*'")
     p.add_argument("--out", default=None, help="output folder (default: reports/)")
-    p.add_argument("--timeout", type=int, default=1800, help="per-cell timeout in seconds")
+    p.add_argument("--timeout", type=int, default=1800, help="per-cell limit in seconds (default 1800)")
+    p.add_argument("--notebook-timeout", type=int, default=None, help="per-notebook limit in seconds (default: none)")
+    p.add_argument("--every", type=float, default=15.0, help="seconds between progress lines (default 15)")
     p.add_argument("--nbs", default=None, help="notebook folder holding experiments/ (default: the project's nbs/)")
     return p
 
@@ -139,7 +436,8 @@ def main(argv: list[str] | None = None) -> int:
     "Entry point of `dancebook reports`; returns the exit code."
     a = add_arguments(argparse.ArgumentParser(prog="dancebook reports", description="Run the experiment notebooks into HTML reports.")).parse_args(argv)
     try:
-        res = run_reports(a.preset, a.data_dir, a.device, a.seed, a.only, a.out, a.timeout, a.nbs)
+        res = run_reports(a.preset, a.data_dir, a.device, a.seed, a.only, a.out, a.timeout, a.nbs,
+                          notebook_timeout=a.notebook_timeout, every=a.every, log=lambda s: print(s, flush=True))
     except (ConfigError, DatasetNotFound) as e:
         print(f"dancebook reports: {e}", file=sys.stderr); return 2
     failed = [r.name for r in res if r.status != "ok"]

@@ -14,7 +14,7 @@ from fastcore.basics import patch
 from .core import ConfigError
 
 # %% auto #0
-__all__ = ['NOT_BUILT', 'PaperTable', 'Claim', 'mean_sd', 't_interval', 'judge', 'claims_table']
+__all__ = ['NOT_BUILT', 'PaperTable', 'blanks', 'Claim', 'mean_sd', 't_interval', 'judge', 'claims_table']
 
 # %% ../nbs/06_tables.ipynb #t005
 @dataclass(frozen=True)
@@ -29,21 +29,33 @@ class PaperTable:
     convention: str | dict[str, str] = ""   # the metric convention, for all columns or per column
     dataset: str = ""
     notes: str = ""
+    other_scale: tuple[str, ...] = ()       # columns whose paper values are on a scale ours do not share
 
     def __post_init__(self):
         object.__setattr__(self, "columns", tuple(self.columns))
         object.__setattr__(self, "rows", {r: tuple(v) for r, v in self.rows.items()})
         bad = {r: len(v) for r, v in self.rows.items() if len(v) != len(self.columns)}
         if bad: raise ConfigError(f"{self.paper} {self.table}: rows {bad} need {len(self.columns)} values, one per column {self.columns}")
+        object.__setattr__(self, "other_scale", tuple(self.other_scale))
+        if set(self.other_scale) - set(self.columns):
+            raise ConfigError(f"{self.paper} {self.table}: other_scale names {sorted(set(self.other_scale) - set(self.columns))}, "
+                              f"which are not columns {self.columns}")
         if isinstance(self.convention, dict) and set(self.convention) - set(self.columns):
             raise ConfigError(f"{self.paper} {self.table}: convention names {sorted(set(self.convention) - set(self.columns))}, "
                               f"which are not columns {self.columns}")
 
+    def printed(self, column: str | None = None) -> bool:
+        "Whether the paper prints any value (in `column`, or at all)."
+        js = [self.columns.index(column)] if column else range(len(self.columns))
+        return any(v[j] is not None for v in self.rows.values() for j in js)
+
     def header(self) -> str:
-        "One line naming the table, its dataset, units, convention and notes (to print above it)."
+        "One line naming the table, its dataset, units, convention, notes, unprinted values and other scales (to print above it)."
         conv = "; ".join(f"{c}: {v}" for c, v in self.convention.items()) if isinstance(self.convention, dict) else self.convention
         parts = [f"{self.paper} {self.table}: {self.caption}", *(f"{k}: {v}" for k, v in
                  (("dataset", self.dataset), ("units", self.units), ("convention", conv), ("notes", self.notes)) if v)]
+        if self.rows and not self.printed(): parts.append("the paper prints no values for this figure, so only ours are shown")
+        if self.other_scale: parts.append(f"{', '.join(self.other_scale)}: the paper's values are on another scale, so ours are not shown beside them")
         return ". ".join(parts)
 
     def frame(self) -> pd.DataFrame:
@@ -78,11 +90,26 @@ def compare(self: PaperTable, ours: dict[str, dict | tuple], fmt: str | None = N
     rows = list(dict.fromkeys([*self.rows, *mine]))
     def paper(r, j): return _cell(self.rows[r][j], fmt) if r in self.rows else ""
     def ours_(r, c): return _cell(mine[r].get(c), fmt) if r in mine else missing
+    beside = lambda c: self.printed(c) and c not in self.other_scale
     data = {(c, src): [paper(r, j) if src == "paper" else ours_(r, c) for r in rows]
-            for j, c in enumerate(self.columns) for src in ("paper", "dancebook")}
+            for j, c in enumerate(self.columns) for src in ("paper", "dancebook") if src == "dancebook" or beside(c)}
     df = pd.DataFrame(data, index=pd.Index(rows, name=self.table), dtype=object)
     df.columns.names = ["", "source"]
-    return df if side == "columns" else df.stack("source", future_stack=True).reindex(["paper", "dancebook"], level="source")
+    if side == "columns": return df
+    long = df.stack("source", future_stack=True)
+    return long.reindex([(r, s) for r in rows for s in ("paper", "dancebook") if (r, s) in long.index]).fillna("")
+
+@patch
+def captioned(self: PaperTable, ours: dict[str, dict | tuple], fmt: str | None = None, side: str = "columns",
+          missing: str = NOT_BUILT, dataset: str = ""):
+    "`compare` as a captioned table for a report: the caption is `header()` plus `dataset`, the data of our columns."
+    cap = self.header() + (f". dancebook: {dataset}" if dataset else "")
+    return self.compare(ours, fmt, side, missing).style.set_caption(cap).set_table_styles(
+        [{"selector": "caption", "props": "caption-side: top; text-align: left; max-width: 60em"}])
+
+def blanks(df: pd.DataFrame, fmt: str = "{:.3g}") -> pd.DataFrame:
+    "A frame for display: numbers formatted with `fmt`, missing values (NaN, None) blank."
+    return df.map(lambda v: _cell(v, fmt))
 
 # %% ../nbs/06_tables.ipynb #t021
 @dataclass(frozen=True)
