@@ -28,7 +28,7 @@ def _real(value) -> bool:
 def check_positive(value, what: str, maximum: float | None = None, error: type = ConfigError) -> float:
     "`value` as a float if it is a real, finite number > 0 (and <= `maximum`); else `error` naming `what`."
     if not _real(value) or not np.isfinite(value) or not value > 0:
-        raise error(f"{what} must be a positive finite number, got {value!r}")
+        raise error(f"{what} must be positive and finite (a real number), got {value!r}")
     if maximum is not None and value > maximum:
         raise error(f"{what} must be at most {maximum:g}, got {value!r}")
     return float(value)
