@@ -22,8 +22,11 @@ MAX_SR = 1_000_000        # highest audio sample rate (Hz) accepted
 MAX_AMPLITUDE = 1e6       # largest |sample| accepted: the float32 onset envelope overflows near 1e17
 
 def _real(value) -> bool:
-    "True for a real number (int or float, numpy included), False for bools, strings, None and complex numbers."
-    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, (bool, np.bool_))
+    "True for one real number (int or float, numpy scalars and 0-d arrays included); False for bools, strings, None, complex."
+    if value is None or isinstance(value, (bool, np.bool_, str, bytes)): return False
+    try: a = np.asarray(value)
+    except Exception: return False
+    return a.ndim == 0 and a.dtype.kind in "iuf"
 
 def check_positive(value, what: str, maximum: float | None = None, error: type = ConfigError) -> float:
     "`value` as a float if it is a real, finite number > 0 (and <= `maximum`); else `error` naming `what`."

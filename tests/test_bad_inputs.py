@@ -5,7 +5,7 @@ over every metric with adversarial profiles (NaN, inf, huge and tiny fps, empty,
 `python tests/test_bad_inputs.py` prints how many cases end badly and how (raw exception / silent accept / garbage /
 hang / memory), without pytest."""
 from __future__ import annotations
-import json, math, multiprocessing as mp, os, pickle, re, resource, sys, tempfile, traceback
+import json, multiprocessing as mp, os, pickle, re, resource, sys, tempfile, time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -164,6 +164,7 @@ FPS_ENTRIES = {**{k: MOTION_ENTRIES[k] for k in ("visual_beats", "sd_beats", "ki
                "moving_distances": lambda m, fps: MD.moving_distances(m, "coco17", fps),
                "DanceClip": lambda m, fps: DanceClip(Y, SR, m, fps, "coco17"),
                "mm_align_2d": lambda m, fps: MB.mm_align_2d(m[..., :2], MUSIC_T, fps),
+               "music_beats": lambda m, fps: MB.music_beats(Y, SR, fps),
                "shift_test": lambda m, fps: MS.shift_test(Y, SR, m, fps, "hit_rate", n_shifts=3)}
 for name, fps in BAD_FPS.items():
     for entry, f in FPS_ENTRIES.items():
@@ -443,34 +444,52 @@ def _vm_bytes() -> int:
         if line.startswith("VmSize:"): return int(line.split()[1]) * 1024
     return 0
 
-def _child(conn, c: Case, tmp: str):
-    "Run case `c` with address space capped at the parent's size + MEM_LIMIT; send back how it ended."
+REGISTRY: dict[str, Case] = {}     # every case by id, known to the worker when it forks
+
+def _attempt(c: Case, tmp: str):
+    "Run case `c` with address space capped at the worker's size + MEM_LIMIT; how it ended, as (kind, info, pickled value)."
     os.environ.pop("DANCEBOOK_FOLLOW_SYMLINKS", None)
+    hard = resource.getrlimit(resource.RLIMIT_AS)[1]
     lim = _vm_bytes() + MEM_LIMIT
-    resource.setrlimit(resource.RLIMIT_AS, (lim, lim))
+    resource.setrlimit(resource.RLIMIT_AS, (lim if hard == resource.RLIM_INFINITY else min(lim, hard), hard))
     try:
         v = c.run(tmp)
-        try: msg = ("value", _summary(v), pickle.dumps(v))
-        except Exception: msg = ("value", _summary(v), None)
-    except MemoryError: msg = ("memory", "MemoryError", None)
+        try: return ("value", _summary(v), pickle.dumps(v))
+        except Exception: return ("value", _summary(v), None)
+    except MemoryError: return ("memory", "MemoryError", None)
     except BaseException as e:
-        msg = ("raise", (type(e).__module__, type(e).__qualname__, isinstance(e, DancebookError), str(e)[:600]), None)
-    conn.send(msg); conn.close()
+        return ("raise", (type(e).__module__, type(e).__qualname__, isinstance(e, DancebookError), str(e)[:600]), None)
+    finally: resource.setrlimit(resource.RLIMIT_AS, (hard, hard))
+
+def _worker(conn):
+    "A forked worker: run the cases whose ids arrive on `conn`, each in a fresh temp folder, until the pipe closes."
+    while True:
+        try: cid = conn.recv()
+        except EOFError: return
+        with tempfile.TemporaryDirectory() as tmp: conn.send(_attempt(REGISTRY[cid], tmp))
 
 def _summary(v) -> str:
     return repr(v)[:200]
 
+_POOL = {}
+def _stop_worker():
+    "End the worker (after a hang, a memory failure or a death, so the next case starts clean)."
+    p = _POOL.pop("p", None)
+    if p is not None: p.kill(); p.join()
+
 def run_case(c: Case, timeout: float = TIME_LIMIT) -> tuple[str, str]:
     "How case `c` ended: ('ok', '') or (kind, detail), kind one of raw / silent / garbage / wrong / hang / memory."
-    with tempfile.TemporaryDirectory() as tmp:
-        ctx = mp.get_context("fork")
-        r, w = ctx.Pipe(duplex=False)
-        p = ctx.Process(target=_child, args=(w, c, tmp)); p.start(); w.close()
-        if not r.poll(timeout):
-            p.kill(); p.join(); return "hang", f"no answer in {timeout} s"
-        try: kind, info, blob = r.recv()
-        except EOFError: kind, info, blob = "memory", f"child died (exit {p.exitcode})", None
-        p.join()
+    if "p" not in _POOL or not _POOL["p"].is_alive():
+        _stop_worker()
+        r, w = mp.get_context("fork").Pipe()
+        _POOL["p"], _POOL["conn"] = mp.get_context("fork").Process(target=_worker, args=(w,), daemon=True), r
+        _POOL["p"].start(); w.close()
+    conn = _POOL["conn"]; conn.send(c.id)
+    if not conn.poll(timeout):
+        _stop_worker(); return "hang", f"no answer in {timeout} s"
+    try: kind, info, blob = conn.recv()
+    except EOFError: _stop_worker(); kind, info, blob = "memory", "worker died", None
+    if kind == "memory": _stop_worker()
     return judge(c.expect, kind, info, blob)
 
 def judge(expect, kind, info, blob) -> tuple[str, str]:
@@ -500,9 +519,11 @@ def warm_up():
     A.audio_beats(Y, SR); MB.music_beats(Y, SR); MB.music_beats(Y, SR, convention="bailando"); MB.onset_bins(Y, SR)
     MB.onset_bins(Y, SR, convention="loris"); MH.harmony_metrics(Y, SR, MOT, FPS); MV.av_align(Y, SR, FRAMES, FPS)
 
+REGISTRY.update((c.id, c) for c in CASES)
+
 @pytest.fixture(scope="module", autouse=True)
 def _warm():
-    warm_up()
+    warm_up(); yield; _stop_worker()
 
 def test_corpus_size():
     assert len(CASES) >= 250 and len({c.id for c in CASES}) == len(CASES)
@@ -542,8 +563,9 @@ PROPS = settings(max_examples=40, deadline=None, suppress_health_check=list(Heal
 
 def capped(test):
     "Run a hypothesis test body under the memory cap: the whole property in one forked child."
+    c = Case(f"property:{test.__name__}", test.__name__, lambda tmp: test() or True, Val("no failure", lambda v: v is True))
+    REGISTRY[c.id] = c
     def wrapper():
-        c = Case(test.__name__, test.__name__, lambda tmp: test() or True, Val("no failure", lambda v: v is True))
         kind, detail = run_case(c, timeout=120)
         assert kind == "ok", f"{kind}: {detail}"
     wrapper.__name__ = test.__name__
@@ -618,10 +640,12 @@ def test_sync_stats(s, null):
 def summary(cases=CASES) -> dict:
     "Run every case and count how each ended (`python tests/test_bad_inputs.py`)."
     warm_up()
-    out = {}
+    out, took = {}, {}
     for c in cases:
-        kind, detail = run_case(c)
+        t0 = time.perf_counter(); kind, detail = run_case(c); took[c.id] = time.perf_counter() - t0
         out.setdefault(kind, []).append((c.id, detail))
+    slow = sorted(took, key=took.get, reverse=True)[:12]
+    print("slowest:", ", ".join(f"{i} {took[i]:.2f}s" for i in slow), f"\ntotal {sum(took.values()):.1f}s")
     return out
 
 if __name__ == "__main__":

@@ -140,7 +140,7 @@ def beat_align_score(motion, music_beats, fps: float, *, convention: str = "mint
 def music_beats(y, sr: int, fps: float = BAS_REF_FPS, *, convention: str = "mint", start_bpm: float = 120.0,
                 tightness: float = 100.0) -> np.ndarray:
     "Music beat times (s) of `y` by librosa `beat_track`, with the onset envelope of `convention`."
-    check_audio(y, sr)
+    check_audio(y, sr); fps = check_fps(fps)
     if convention not in ("mint", "bailando"): raise ConfigError(f"convention must be 'mint' or 'bailando', got {convention!r}")
     bailando = convention == "bailando"
     return audio_beats(y, sr, method="track", hop_length=max(1, round(sr / fps)), percussive=bailando,
