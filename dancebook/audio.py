@@ -12,12 +12,13 @@ from scipy.signal import argrelmax
 from .core import ConfigError, DataError
 
 # %% auto #0
-__all__ = ['MAX_FPS', 'MAX_SR', 'MAX_AMPLITUDE', 'AGGREGATES', 'BEAT_METHODS', 'METER_TABLE', 'check_positive', 'check_fps',
-           'check_numeric', 'check_times', 'check_audio', 'onset_envelope', 'Beats', 'audio_beats', 'audio_features',
-           'beat_strength', 'Meter', 'segment_meters', 'MeterUnit', 'meter_units']
+__all__ = ['MAX_FPS', 'MIN_FPS', 'MAX_SR', 'MAX_AMPLITUDE', 'AGGREGATES', 'BEAT_METHODS', 'METER_TABLE', 'check_positive',
+           'check_fps', 'check_numeric', 'check_times', 'check_audio', 'onset_envelope', 'Beats', 'audio_beats',
+           'audio_features', 'beat_strength', 'Meter', 'segment_meters', 'MeterUnit', 'meter_units']
 
 # %% ../nbs/01_audio.ipynb #c004w
 MAX_FPS = 1000.0          # highest frame rate (Hz) any function accepts
+MIN_FPS = 1e-3            # lowest frame rate (Hz) accepted: one frame per 1000 s; below it frame times overflow
 MAX_SR = 1_000_000        # highest audio sample rate (Hz) accepted
 MAX_AMPLITUDE = 1e6       # largest |sample| accepted: the float32 onset envelope overflows near 1e17
 
@@ -37,8 +38,10 @@ def check_positive(value, what: str, maximum: float | None = None, error: type =
     return float(value)
 
 def check_fps(fps, what: str = "fps", maximum: float = MAX_FPS, error: type = ConfigError) -> float:
-    "A frame rate as a float: real, finite, > 0 and at most `maximum` (`MAX_FPS`); else `error` naming `what`."
-    return check_positive(fps, what, maximum, error)
+    "A frame rate as a float: real, finite, in [`MIN_FPS`, `maximum`] (default `MAX_FPS`); else `error` naming `what`."
+    fps = check_positive(fps, what, maximum, error)
+    if fps < MIN_FPS: raise error(f"{what} must be at least {MIN_FPS:g}, got {fps!r}")
+    return fps
 
 def check_numeric(a: np.ndarray, what: str) -> np.ndarray:
     "`a` if its dtype holds real numbers (ints or floats); else a `DataError` naming `what` and the dtype."

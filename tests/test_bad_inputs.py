@@ -150,7 +150,7 @@ for name, (m, exp) in BAD_MOTION.items():
         case(name, entry, lambda tmp, f=f, m=m: f(m, FPS), exp2)
 
 # --- frame rates: every entry point that takes one --------------------------------------------------------------------------
-BAD_FPS = {"zero": 0, "negative": -30, "nan": NAN, "inf": INF, "neg_inf": -INF, "huge_1e9": 1e9, "above_max": 2000.0,
+BAD_FPS = {"zero": 0, "negative": -30, "nan": NAN, "inf": INF, "neg_inf": -INF, "huge_1e9": 1e9, "above_max": 2000.0, "tiny": 5e-324,
            "string": "30", "none": None, "bool": True}
 FPS_ENTRIES = {**{k: MOTION_ENTRIES[k] for k in ("visual_beats", "sd_beats", "kinetic_features", "kinematic_envelope",
                                                  "bas_mint", "bas_bailando", "s_ba", "pfc", "dance_quality")},
@@ -636,6 +636,33 @@ def test_sync_stats(s, null):
     def ok(d): return np.isfinite(d["percentile"]) and 0 <= d["percentile"] <= 100 and 0 < d["p"] <= 1
     in_range_or_error(lambda: MS.shift_stats(s, null), ok)
     in_range_or_error(lambda: MS.corrected(s, null[0] if null else 0.0), lambda c: not np.isnan(c) and c <= 1)
+
+@capped
+@PROPS
+@given(motions(), motions(), times(), fps_s)
+def test_danceit_and_2d_range(m, other, t, fps):
+    fin = lambda v: bool(np.isfinite(v) and v >= 0)
+    pct = lambda h: bool(np.isfinite(h).all() and (h >= 0).all() and (abs(h.sum() - 100) < 1e-6 or h.sum() == 0))
+    in_range_or_error(lambda: MB.mm_align_2d(m[..., :2], t, fps))
+    if m.shape[1:] == other.shape[1:] == (17, 3):
+        in_range_or_error(lambda: MD.mdd(m, other, "coco17", fps), fin)
+        in_range_or_error(lambda: MD.sdd(m, other, "coco17", fps), fin)
+        in_range_or_error(lambda: MD.moving_distribution(m, "coco17", fps), pct)
+
+@st.composite
+def videos(draw):
+    "uint8 frames `(T, 8, 8, 3)` with T in 0..5, or a float / wrong-shaped array."
+    T = draw(st.integers(0, 5)); f = np.random.default_rng(draw(st.integers(0, 2**16))).integers(0, 256, (T, 8, 8, 3))
+    return draw(st.sampled_from([f.astype(np.uint8), f.astype(np.float32), f[..., :1].astype(np.uint8)]))
+
+@capped
+@PROPS
+@given(videos(), videos(), fps_s)
+def test_video_range(f, g, fps):
+    in_range_or_error(lambda: MV.psnr(f, g), lambda v: bool(0 <= v <= 100))
+    in_range_or_error(lambda: MV.ssim(f, g), lambda v: bool(-1 <= v <= 1))
+    in_range_or_error(lambda: MV.video_peaks(f, fps), lambda v: bool(np.isfinite(v).all() and (v >= 0).all()))
+    in_range_or_error(lambda: MV.av_align(Y, SR, f, fps))
 
 def summary(cases=CASES) -> dict:
     "Run every case and count how each ended (`python tests/test_bad_inputs.py`)."
