@@ -19,7 +19,8 @@ from dancebook.core import ConfigError, DataError, DancebookError, DatasetNotFou
 from dancebook import audio as A, motion as M, skeleton as S
 from dancebook.metrics import beats as MB, harmony as MH, motion as MM, danceit as MD, video as MV, sync as MS, quality as MQ
 from dancebook.data.core import DanceClip, perturb
-from dancebook.data import io as DIO, dwm as DWM, aistpp as AIST, video as DV
+from dancebook.data import io as DIO, dwm as DWM, aistpp as AIST, video as DV, ballroom as DB
+from dancebook.data.cache import FeatureCache
 
 MEM_LIMIT = 1 << 30        # bytes a case may allocate beyond what the parent holds when it forks
 TIME_LIMIT = 30            # seconds before a case counts as a hang
@@ -436,6 +437,37 @@ def video_link(tmp, what):
     return DV.load_video_folder(root)
 for what in ("video", "audio"):
     case(f"symlink_out_{what}", "load_video_folder", lambda tmp, what=what: video_link(tmp, what), Err(DataError, "outside"))
+
+def ballroom_link(tmp, what):
+    "A Ballroom folder with one track whose `.beats` or `.wav` is a symlink out of it."
+    root = Path(tmp) / "ballroom"; (root / "BallroomAnnotations").mkdir(parents=True); (root / "BallroomData" / "Waltz").mkdir(parents=True)
+    o = Path(tmp) / "elsewhere"; o.mkdir()
+    sf.write(o / "t.wav", clicks(3.0), SR); (o / "t.beats").write_text("0.25 1\n0.75 2\n1.25 3\n")
+    src = {"beats": (o / "t.beats", root / "BallroomAnnotations" / "t.beats"), "wav": (o / "t.wav", root / "BallroomData" / "Waltz" / "t.wav")}
+    for k, (a, b) in src.items():
+        if k == what: b.symlink_to(a)
+        else: b.write_bytes(a.read_bytes())
+    return DB.load_ballroom(root)
+for what in ("beats", "wav"):
+    case(f"symlink_out_{what}", "load_ballroom", lambda tmp, what=what: ballroom_link(tmp, what), Err(DataError, "outside"))
+
+def cached_clip(tmp, poison):
+    "Load a DWM pair through a feature cache, `poison(npz path)` the cached entry, and load it again."
+    p, c = dwm_pair(tmp), FeatureCache(Path(tmp) / "cache")
+    first = DWM.load_dwm_clip(p, cache=c)
+    poison(next((Path(tmp) / "cache").rglob("*.npz")))
+    return first, DWM.load_dwm_clip(p, cache=c)
+def _rewrite(f, **changes):
+    z = dict(np.load(f, allow_pickle=False)); z.update(changes); np.savez(open(f, "wb"), **z)
+SAME = Val("the clip recomputed, equal to the first load", lambda v: np.array_equal(v[0].motion, v[1].motion))
+for name, (poison, exp) in {
+        "garbage_bytes": (lambda f: f.write_bytes(b"\x00" * 100), SAME),
+        "truncated": (lambda f: f.write_bytes(f.read_bytes()[:200]), SAME),
+        "object_array": (lambda f: np.savez(open(f, "wb"), motion=np.array([None, 1], object)), SAME),
+        "nan_motion": (lambda f: _rewrite(f, motion=np.full((60, 23, 3), np.nan, np.float32)), Err(DataError, "non-finite")),
+        "string_audio": (lambda f: _rewrite(f, audio=np.array(["x"] * 10)), Err(DataError, "numeric")),
+        "deep_json": (lambda f: _rewrite(f, **{"__json__:meta": np.array("[" * 100_000 + "]" * 100_000)}), SAME)}.items():
+    case(f"cache_{name}", "load_dwm_clip", lambda tmp, poison=poison: cached_clip(tmp, poison), exp)
 
 # --- running a case in a forked child under a memory cap -------------------------------------------------------------------
 def _vm_bytes() -> int:
