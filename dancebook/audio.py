@@ -12,17 +12,58 @@ from scipy.signal import argrelmax
 from .core import ConfigError, DataError
 
 # %% auto #0
-__all__ = ['AGGREGATES', 'BEAT_METHODS', 'METER_TABLE', 'check_audio', 'onset_envelope', 'Beats', 'audio_beats', 'audio_features',
-           'beat_strength', 'Meter', 'segment_meters', 'MeterUnit', 'meter_units']
+__all__ = ['MAX_FPS', 'MIN_FPS', 'MAX_SR', 'MAX_AMPLITUDE', 'AGGREGATES', 'BEAT_METHODS', 'METER_TABLE', 'check_positive',
+           'check_fps', 'check_numeric', 'check_times', 'check_audio', 'onset_envelope', 'Beats', 'audio_beats',
+           'audio_features', 'beat_strength', 'Meter', 'segment_meters', 'MeterUnit', 'meter_units']
+
+# %% ../nbs/01_audio.ipynb #c004w
+MAX_FPS = 1000.0          # highest frame rate (Hz) any function accepts
+MIN_FPS = 1e-3            # lowest frame rate (Hz) accepted: one frame per 1000 s; below it frame times overflow
+MAX_SR = 1_000_000        # highest audio sample rate (Hz) accepted
+MAX_AMPLITUDE = 1e6       # largest |sample| accepted: the float32 onset envelope overflows near 1e17
+
+def _real(value) -> bool:
+    "True for one real number (int or float, numpy scalars and 0-d arrays included); False for bools, strings, None, complex."
+    if value is None or isinstance(value, (bool, np.bool_, str, bytes)): return False
+    try: a = np.asarray(value)
+    except Exception: return False
+    return a.ndim == 0 and a.dtype.kind in "iuf"
+
+def check_positive(value, what: str, maximum: float | None = None, error: type = ConfigError) -> float:
+    "`value` as a float if it is a real, finite number > 0 (and <= `maximum`); else `error` naming `what`."
+    if not _real(value) or not np.isfinite(value) or not value > 0:
+        raise error(f"{what} must be positive and finite (a real number), got {value!r}")
+    if maximum is not None and value > maximum:
+        raise error(f"{what} must be at most {maximum:g}, got {value!r}")
+    return float(value)
+
+def check_fps(fps, what: str = "fps", maximum: float = MAX_FPS, error: type = ConfigError) -> float:
+    "A frame rate as a float: real, finite, in [`MIN_FPS`, `maximum`] (default `MAX_FPS`); else `error` naming `what`."
+    fps = check_positive(fps, what, maximum, error)
+    if fps < MIN_FPS: raise error(f"{what} must be at least {MIN_FPS:g}, got {fps!r}")
+    return fps
+
+def check_numeric(a: np.ndarray, what: str) -> np.ndarray:
+    "`a` if its dtype holds real numbers (ints or floats); else a `DataError` naming `what` and the dtype."
+    if a.dtype.kind not in "iuf": raise DataError(f"{what} must be numeric (real numbers), got dtype {a.dtype}")
+    return a
+
+def check_times(times, what: str = "beat times") -> np.ndarray:
+    "Times (or saliencies) as float64 `(n,)` if they are real and finite; else a `DataError` naming `what`."
+    t = check_numeric(np.asarray(times), what).astype(np.float64).reshape(-1)
+    if not np.isfinite(t).all(): raise DataError(f"{what} must be finite, got {int((~np.isfinite(t)).sum())} NaN/inf values")
+    return t
 
 # %% ../nbs/01_audio.ipynb #c005
 def check_audio(y, sr, what: str = "audio") -> np.ndarray:
-    "Validate a mono signal `(N,)` and its sample rate; returns it as float32."
-    a = np.asarray(y)
+    "Validate a real, finite mono signal `(N,)` with |y| <= `MAX_AMPLITUDE` and its sample rate (<= `MAX_SR`); returns float32."
+    check_positive(sr, f"{what}: sample rate", MAX_SR, DataError)
+    a = check_numeric(np.asarray(y), what)
     if a.ndim != 1: raise DataError(f"{what} must be mono with shape (N,), got {a.shape}")
     if a.size == 0: raise DataError(f"{what} is empty")
     if not np.isfinite(a).all(): raise DataError(f"{what} has {int((~np.isfinite(a)).sum())} non-finite samples")
-    if not (sr and sr > 0): raise DataError(f"{what}: sample rate must be positive, got {sr}")
+    if np.abs(a).max() > MAX_AMPLITUDE:
+        raise DataError(f"{what} amplitude {float(np.abs(a).max()):.3g} exceeds {MAX_AMPLITUDE:g}: not an audio signal in any usual scale")
     return a.astype(np.float32, copy=False)
 
 # %% ../nbs/01_audio.ipynb #c008
@@ -74,7 +115,7 @@ def audio_features(y, sr: int, fps: float, *, kind: str = "mfcc", n: int = 13, n
     "MFCC or log-Mel features `(T, n)` of `y`, one row per motion frame at `fps`."
     y = check_audio(y, sr)
     if kind not in ("mfcc", "mel"): raise ConfigError(f"kind must be 'mfcc' or 'mel', got {kind!r}")
-    if not fps > 0: raise ConfigError(f"fps must be positive, got {fps}")
+    fps = check_fps(fps)
     hop = max(1, round(sr / fps))
     if kind == "mfcc": f = librosa.feature.mfcc(y=y, sr=sr, n_mfcc=n, hop_length=hop, n_fft=n_fft)
     else: f = librosa.power_to_db(librosa.feature.melspectrogram(y=y, sr=sr, n_mels=n, hop_length=hop, n_fft=n_fft))
@@ -85,7 +126,7 @@ def audio_features(y, sr: int, fps: float, *, kind: str = "mfcc", n: int = 13, n
 # %% ../nbs/01_audio.ipynb #c017
 def beat_strength(saliency, first_strong: bool = True) -> np.ndarray:
     "Strong (True) / weak (False) label of each beat `(n,)`: saliency greater than the previous beat's."
-    s = np.asarray(saliency, dtype=float).reshape(-1)
+    s = check_times(saliency, "beat saliencies")
     return np.concatenate([[bool(first_strong)] if len(s) else [], s[1:] > s[:-1]]).astype(bool)
 
 # %% ../nbs/01_audio.ipynb #c020
@@ -123,7 +164,7 @@ def meter_units(beat_times, meters: list[Meter], *, seconds: float = 4.0, carry:
                 duration: float | None = None) -> list[MeterUnit]:
     "Fixed-length meter units: each meter plus `carry` beats of the preceding one, `seconds` long."
     if seconds <= 0 or carry < 0: raise ConfigError(f"seconds must be > 0 and carry >= 0, got {seconds}, {carry}")
-    bt = np.asarray(beat_times, dtype=float).reshape(-1)
+    bt = check_times(beat_times)
     units = []
     for m in meters:
         first = max(0, m.start - carry)

@@ -11,7 +11,7 @@ from scipy.interpolate import interp1d
 
 from .core import ConfigError, DataError
 from .skeleton import SMPL24_PARENTS, check_motion, get_skeleton, Skeleton
-from .audio import Beats
+from .audio import Beats, check_fps
 
 # %% auto #0
 __all__ = ['SMPL24_DOFS', 'as_motion', 'velocity_sum', 'local_extrema', 'visual_beats', 'sd_beats', 'body_size', 'to_metres',
@@ -50,7 +50,7 @@ def local_extrema(x, kind: str = "both", order: int = 1) -> np.ndarray:
 # %% ../nbs/03_motion.ipynb #c014
 def visual_beats(motion, fps: float, *, order: int = 1) -> Beats:
     "Visual beats of motion `(T, J, D)` (HarmoGAN eq. 3): extrema of the velocity sum, saliency v(t)."
-    if not fps > 0: raise ConfigError(f"fps must be positive, got {fps}")
+    fps = check_fps(fps)
     v = velocity_sum(motion)
     if v.ndim != 1: raise DataError(f"visual_beats takes one motion (T, J, D), got a batch of shape {np.shape(motion)}")
     f = local_extrema(v[1:], order=order) + 1
@@ -59,7 +59,7 @@ def visual_beats(motion, fps: float, *, order: int = 1) -> Beats:
 # %% ../nbs/03_motion.ipynb #c017
 def sd_beats(motion, fps: float, *, window: float = 0.2) -> Beats:
     "SD-based visual beats of motion `(T, J, D)`: local minima of the windowed joint-position SD."
-    m = as_motion(motion)
+    m, fps = as_motion(motion), check_fps(fps)
     if m.ndim != 3: raise DataError(f"sd_beats takes one motion (T, J, D), got shape {m.shape}")
     w = max(2, round(window * fps))
     mu = uniform_filter1d(m, w, axis=0, mode="nearest")
@@ -105,7 +105,7 @@ def project_2d(motion, resolution: int = 256, *, margin: float = 0.1) -> np.ndar
 # %% ../nbs/03_motion.ipynb #c029
 def resample_motion(x: np.ndarray, fps: float, new_fps: float) -> np.ndarray:
     "Resample `(T, ...)` frames from `fps` to `new_fps` by linear interpolation along time."
-    if not (fps > 0 and new_fps > 0): raise ConfigError(f"frame rates must be positive, got {fps} -> {new_fps}")
+    fps, new_fps = check_fps(fps, "frame rate"), check_fps(new_fps, "new frame rate")
     x = np.asarray(x)
     if new_fps == fps or len(x) < 2: return x
     n = int(np.floor((len(x) - 1) * new_fps / fps + 1e-9)) + 1

@@ -8,10 +8,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from .core import ConfigError, DataError
+from .audio import check_numeric
 
 # %% auto #0
-__all__ = ['DWM23', 'DWM21', 'COCO17', 'SMPL24_PARENTS', 'SMPL24', 'SKELETONS', 'Skeleton', 'get_skeleton', 'check_motion',
-           'conversion_matrix', 'convert_motion']
+__all__ = ['DWM23', 'DWM21', 'COCO17', 'SMPL24_PARENTS', 'SMPL24', 'SKELETONS', 'MAX_COORD', 'Skeleton', 'get_skeleton',
+           'check_motion', 'conversion_matrix', 'convert_motion']
 
 # %% ../nbs/02_skeleton.ipynb #c005
 @dataclass(frozen=True)
@@ -86,9 +87,11 @@ def get_skeleton(name: str | Skeleton) -> Skeleton:
     return SKELETONS[name]
 
 # %% ../nbs/02_skeleton.ipynb #c014
+MAX_COORD = 1e6   # largest |coordinate| accepted: 1000 km in metres, far beyond any image in pixels; kinetic features square it times fps²
+
 def check_motion(motion, skeleton: str | Skeleton | None = None, dims=(3,), what: str = "motion") -> np.ndarray:
-    "Validate a `(T, J, D)` joint array (D in `dims`); returns it as float32."
-    m = np.asarray(motion)
+    "Validate a real, finite `(T, J, D)` joint array (D in `dims`, |x| <= `MAX_COORD`); returns it as float32."
+    m = check_numeric(np.asarray(motion), what)
     if m.ndim != 3 or m.shape[-1] not in dims:
         raise DataError(f"{what} must have shape (T, J, {'|'.join(map(str, dims))}), got {m.shape}")
     if m.shape[0] == 0: raise DataError(f"{what} has no frames")
@@ -100,6 +103,11 @@ def check_motion(motion, skeleton: str | Skeleton | None = None, dims=(3,), what
     if bad.any():
         t, j, _ = np.argwhere(bad)[0]
         raise DataError(f"{what} has {bad.any(-1).sum()} non-finite joint values (first at frame {t}, joint {j})")
+    big = np.abs(m) > MAX_COORD
+    if big.any():
+        t, j, _ = np.argwhere(big)[0]
+        raise DataError(f"{what} is out of range: |coordinate| {float(np.abs(m).max()):.3g} > {MAX_COORD:g} "
+                        f"(first at frame {t}, joint {j}); check its units")
     return m.astype(np.float32, copy=False)
 
 # %% ../nbs/02_skeleton.ipynb #c017

@@ -17,8 +17,9 @@ from .io import check_file, load_audio, Clips
 from ..motion import resample_motion
 
 # %% auto #0
-__all__ = ['AIST_FPS', 'AIST_GENRES', 'AIST_SITUATIONS', 'SAFE_PICKLE_GLOBALS', 'parse_aist_name', 'SafeUnpickler',
-           'safe_pickle_load', 'save_aistpp_sequence', 'aistpp_names', 'load_aistpp_clip', 'load_aistpp']
+__all__ = ['AIST_FPS', 'AIST_GENRES', 'AIST_SITUATIONS', 'SAFE_PICKLE_GLOBALS', 'MAX_PICKLE_ITEMS', 'MAX_PICKLE_ELEMENTS',
+           'parse_aist_name', 'SafeUnpickler', 'safe_pickle_load', 'save_aistpp_sequence', 'aistpp_names',
+           'load_aistpp_clip', 'load_aistpp']
 
 # %% ../../nbs/15_data_aistpp.ipynb #c005
 AIST_FPS = 60
@@ -57,13 +58,33 @@ class SafeUnpickler(pickle.Unpickler):
         raise DataError(f"{self.source}: refused to unpickle: it imports {module}.{name}, which is not a numpy "
                         "array or plain container (an AIST++ file never does; the file may be malicious)")
 
-def safe_pickle_load(path: str | Path):
-    "Load a pickle of numpy arrays and plain containers; refuse anything that imports other code."
-    path = check_file(path, "pickle")
+MAX_PICKLE_ITEMS = 10**6        # container items (shared ones counted each time they are reached) a pickle may hold
+MAX_PICKLE_ELEMENTS = 2 * 10**8  # array elements a pickle may hold (AIST++'s largest file has a few million)
+
+def _check_bounded(obj, path) -> None:
+    "Walk `obj`'s containers, counting every item as often as it is reached; a `DataError` past the caps."
+    items = elements = 0
+    stack = [obj]
+    while stack:
+        o = stack.pop()
+        if isinstance(o, np.ndarray):
+            elements += o.size
+            if o.dtype == object: stack.extend(o.ravel().tolist())
+        elif isinstance(o, dict): items += len(o); stack.extend(o.keys()); stack.extend(o.values())
+        elif isinstance(o, (list, tuple, set, frozenset)): items += len(o); stack.extend(o)
+        if items > MAX_PICKLE_ITEMS or elements > MAX_PICKLE_ELEMENTS:
+            raise DataError(f"{path}: pickle holds more than {MAX_PICKLE_ITEMS} container items or {MAX_PICKLE_ELEMENTS} "
+                            "array elements (nested shared lists?): not an AIST++ file")
+
+def safe_pickle_load(path: str | Path, root: str | Path | None = None):
+    "Load a pickle (inside `root` when given) of numpy arrays and plain containers of bounded size; refuse anything that imports other code."
+    path = check_file(path, "pickle", root)
     u = SafeUnpickler(io.BytesIO(path.read_bytes())); u.source = str(path)
-    try: return u.load()
+    try: obj = u.load()
     except DataError: raise
     except Exception as e: raise DataError(f"{path}: corrupt pickle ({type(e).__name__}: {e})") from None
+    _check_bounded(obj, path)
+    return obj
 
 # %% ../../nbs/15_data_aistpp.ipynb #c012
 def save_aistpp_sequence(root: str | Path, name: str, keypoints3d: np.ndarray, music: np.ndarray | None = None,
@@ -105,31 +126,34 @@ def aistpp_names(root: str | Path, split: str | None = "crossmodal_train") -> li
 
 # %% ../../nbs/15_data_aistpp.ipynb #c016
 def _entry(obj, key: str, path: Path) -> np.ndarray:
-    "`obj[key]` as an array, or a `DataError` naming the file."
+    "`obj[key]` if it is a numeric ndarray (never a nest of lists, which `np.asarray` could blow up), or a `DataError` naming the file."
     if not isinstance(obj, dict) or key not in obj: raise DataError(f"{path}: has no {key!r} entry")
-    return np.asarray(obj[key])
+    a = obj[key]
+    if not isinstance(a, np.ndarray): raise DataError(f"{path}: {key!r} must be a numpy ndarray, got {type(a).__name__}")
+    if a.dtype.kind not in "iuf": raise DataError(f"{path}: {key!r} must be numeric, got dtype {a.dtype}")
+    return a
 
 def load_aistpp_clip(root: str | Path, name: str, use_optim: bool = True, view: int | None = None,
                      fps: float = AIST_FPS, sr: int | None = None) -> DanceClip:
     "One AIST++ sequence -> `DanceClip` (COCO-17 keypoints3d, its music, optional 2D keypoints and SMPL in meta)."
     root, info = Path(root), parse_aist_name(name)
     kp_path = root / "keypoints3d" / f"{name}.pkl"
-    kp = _entry(safe_pickle_load(kp_path), "keypoints3d_optim" if use_optim else "keypoints3d", kp_path)
+    kp = _entry(safe_pickle_load(kp_path, root), "keypoints3d_optim" if use_optim else "keypoints3d", kp_path)
     motion = check_motion(kp, COCO17, what=str(kp_path))
     meta = {"name": name, **info, "native_fps": AIST_FPS}
     if (sp := root / "motions" / f"{name}.pkl").exists():
-        sm = safe_pickle_load(sp)
+        sm = safe_pickle_load(sp, root)
         meta.update(smpl_poses=_entry(sm, "smpl_poses", sp).reshape(-1, 24, 3), smpl_trans=_entry(sm, "smpl_trans", sp),
                     smpl_scaling=_entry(sm, "smpl_scaling", sp))
     kp2d = None
     if view is not None:
         p2 = root / "keypoints2d" / f"{name}.pkl"
-        k2 = _entry(safe_pickle_load(p2), "keypoints2d", p2).astype(np.float32)
+        k2 = _entry(safe_pickle_load(p2, root), "keypoints2d", p2).astype(np.float32)
         if k2.ndim != 4 or not 0 <= view < len(k2) or k2.shape[1] != len(motion):
             raise DataError(f"{p2}: keypoints2d {k2.shape} does not have view {view} and {len(motion)} frames")
         k2 = np.nan_to_num(k2[view], nan=0.0); kp2d, meta["keypoints2d_confidence"] = k2[..., :2], k2[..., 2]
     wav = root / "wavs" / f"{info['music']}.wav"
-    audio, sr = load_audio(wav, sr=sr)
+    audio, sr = load_audio(wav, sr=sr, root=root)
     n = min(len(motion), int(len(audio) / sr * AIST_FPS))
     if n < 0.95 * len(motion):
         raise DataError(f"{wav}: music is {len(audio) / sr:.1f}s but {name} dances {len(motion) / AIST_FPS:.1f}s: wrong music file?")

@@ -45,9 +45,9 @@ class MusicClip:
         return f"MusicClip({self.genre or '?'}, {self.duration:.1f}s, {self.sr}Hz{b}{m}{', ' + self.source if self.source else ''})"
 
 # %% ../../nbs/16_data_ballroom.ipynb #c008
-def read_beats(path: str | Path) -> tuple[np.ndarray, np.ndarray]:
-    "A `.beats` file -> `(times (B,) float64 s, beat_in_bar (B,) int)`."
-    path = check_file(path, "beat annotation")
+def read_beats(path: str | Path, root: str | Path | None = None) -> tuple[np.ndarray, np.ndarray]:
+    "A `.beats` file (inside `root` when given) -> `(times (B,) float64 s, beat_in_bar (B,) int)`."
+    path = check_file(path, "beat annotation", root)
     times, pos = [], []
     for i, line in enumerate(path.read_text(errors="replace").splitlines(), 1):
         if not line.strip(): continue
@@ -89,8 +89,8 @@ def load_ballroom(root: str | Path | None = None, sr: int | None = None) -> Clip
     clips, skipped = Clips(), {p.stem: "no .beats annotation" for p in audio.values() if not (root / "BallroomAnnotations" / f"{p.stem}.beats").exists()}
     for a in ann:
         if a.stem not in audio: skipped[a.stem] = "no audio in BallroomData/"; continue
-        times, pos = read_beats(a)
-        y, rate = load_audio(audio[a.stem], sr=sr)
+        times, pos = read_beats(a, root)
+        y, rate = load_audio(audio[a.stem], sr=sr, root=root)
         if times[-1] > len(y) / rate + 0.5:
             raise DataError(f"{a}: last beat at {times[-1]:.2f}s but {audio[a.stem]} is {len(y) / rate:.2f}s long")
         clips.append(MusicClip(y, rate, ballroom_genre(audio[a.stem].parent.name), beats=times, source=str(audio[a.stem]),

@@ -4,7 +4,7 @@
 
 # %% ../../nbs/12_data_cache.ipynb #c002
 from __future__ import annotations
-import hashlib, json, os, shutil, time
+import hashlib, json, os, shutil, time, zipfile
 from pathlib import Path
 
 import numpy as np
@@ -72,7 +72,7 @@ class FeatureCache:
                 with np.load(p, allow_pickle=False) as z: out = _decode(z)
                 self.hits += 1
                 return out
-            except (OSError, ValueError, KeyError, json.JSONDecodeError): pass
+            except (OSError, ValueError, KeyError, EOFError, RecursionError, zipfile.BadZipFile): pass   # corrupt entry: recompute
         out = compute()
         enc = _encode(out)
         def write(tmp):

@@ -10,7 +10,7 @@ from scipy.ndimage import gaussian_filter1d
 
 from ..core import DataError, ConfigError
 from ..skeleton import check_motion, get_skeleton
-from ..audio import check_audio
+from ..audio import check_audio, check_fps, check_times
 from ..frames import check_frames
 
 # %% auto #0
@@ -24,8 +24,8 @@ def check_keypoints2d(keypoints, n: int, of: str = "motion", where: str = "") ->
     return k
 
 def as_times(times) -> np.ndarray | None:
-    "Beat times (s) as float64 `(B,)`; None stays None."
-    return None if times is None else np.asarray(times, dtype=np.float64).reshape(-1)
+    "Beat times (s) as finite float64 `(B,)` (see `check_times`); None stays None."
+    return None if times is None else check_times(times)
 
 # %% ../../nbs/10_data_core.ipynb #c005
 @dataclass
@@ -48,7 +48,7 @@ class DanceClip:
 
     def __post_init__(self):
         where = f" in {self.source}" if self.source else ""
-        if not (self.fps and self.fps > 0): raise DataError(f"fps must be positive, got {self.fps}{where}")
+        self.fps = check_fps(self.fps, f"fps{where}", error=DataError)
         self.audio = check_audio(self.audio, self.sr, what=f"audio{where}")
         get_skeleton(self.skeleton)
         self.motion = check_motion(self.motion, self.skeleton, what=f"motion{where}")
@@ -100,6 +100,7 @@ PERTURBATIONS = ("none", "shift", "warp", "permute")
 def time_map(n_frames: int, fps: float, kind: str = "none", amount: float = 0.0, seed: int = 0) -> np.ndarray:
     "The source frame `(T,)` (fractional) of each output frame under perturbation `kind` of `amount` seconds."
     if kind not in PERTURBATIONS: raise ConfigError(f"perturbation must be one of {PERTURBATIONS}, got {kind!r}")
+    if not np.isfinite(amount): raise ConfigError(f"perturbation amount must be a finite number of seconds, got {amount}")
     t = np.arange(n_frames, dtype=float)
     if kind == "shift": return np.clip(t - amount * fps, 0, n_frames - 1)
     rng = np.random.default_rng(seed)

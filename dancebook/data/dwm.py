@@ -18,8 +18,8 @@ from ..motion import resample_motion
 from .cache import FeatureCache
 
 # %% auto #0
-__all__ = ['DWM_FPS', 'DWM_GENRES', 'DWM_SPAN_TOLERANCE', 'parse_dwm_name', 'dwm_span', 'read_dwm_pair', 'save_dwm_pair',
-           'load_dwm_clip', 'dwm_split', 'dwm_pairs', 'load_dwm']
+__all__ = ['DWM_FPS', 'DWM_GENRES', 'MAX_POSITION', 'DWM_SPAN_TOLERANCE', 'parse_dwm_name', 'dwm_span', 'read_dwm_pair',
+           'save_dwm_pair', 'load_dwm_clip', 'dwm_split', 'dwm_pairs', 'load_dwm']
 
 # %% ../../nbs/14_data_dwm.ipynb #c005
 DWM_FPS = 25
@@ -33,23 +33,31 @@ def parse_dwm_name(name: str) -> tuple[str, int]:
     return DWM_GENRES[m[1]], int(m[2])
 
 # %% ../../nbs/14_data_dwm.ipynb #c006b
-def dwm_span(cfg_path: str | Path) -> tuple[int, int]:
-    "A pair's `config.json` -> `(start_position, end_position)`, motion frames at 25 fps, as integers."
-    cfg_path = check_file(cfg_path, "config")
+MAX_POSITION = 10**9   # largest frame position accepted in config.json (11 hours at 25 fps)
+
+def _frame_position(cfg: dict, key: str, path: Path) -> int:
+    "`cfg[key]` as an int if it is a JSON integer (or an integral float) in [0, `MAX_POSITION`]; else a `DataError`."
+    v = cfg.get(key) if isinstance(cfg, dict) else None
+    ok = isinstance(v, int) and not isinstance(v, bool) or isinstance(v, float) and np.isfinite(v) and v == int(v)
+    if not ok: raise DataError(f"{path}: {key!r} must be a whole number of frames, got {v!r:.40}")
+    if not 0 <= v <= MAX_POSITION: raise DataError(f"{path}: {key!r} must be in [0, {MAX_POSITION}], got {v!r:.40}")
+    return int(v)
+
+def dwm_span(cfg_path: str | Path, root: str | Path | None = None) -> tuple[int, int]:
+    "A pair's `config.json` -> `(start_position, end_position)`, motion frames at 25 fps, as integers (no truncation, no bools)."
+    cfg_path = check_file(cfg_path, "config", root)
     cfg = load_json(cfg_path)
-    try: return int(cfg["start_position"]), int(cfg["end_position"])
-    except (KeyError, TypeError, ValueError):
-        raise DataError(f"{cfg_path}: needs integer 'start_position' and 'end_position', got {cfg!r:.80}") from None
+    return _frame_position(cfg, "start_position", cfg_path), _frame_position(cfg, "end_position", cfg_path)
 
 # %% ../../nbs/14_data_dwm.ipynb #c008
 DWM_SPAN_TOLERANCE = 0.05
 
-def read_dwm_pair(folder: str | Path) -> dict:
-    "Read and check one pair's `config.json` and `skeletons.json`: world motion `(T, 23, 3)` float32, start, end."
+def read_dwm_pair(folder: str | Path, root: str | Path | None = None) -> dict:
+    "Read and check one pair's `config.json` and `skeletons.json` (inside `root`): world motion `(T, 23, 3)` float32, start, end."
     folder = Path(folder)
     cfg_path = folder / "config.json"
-    start, end = dwm_span(cfg_path)
-    sk_path = check_file(folder / "skeletons.json", "skeleton file")
+    start, end = dwm_span(cfg_path, root)
+    sk_path = check_file(folder / "skeletons.json", "skeleton file", root)
     sk = load_json(sk_path)
     if not 0 <= start < end: raise DataError(f"{cfg_path}: start_position {start} must be >= 0 and < end_position {end}")
     if not isinstance(sk, dict) or not {"skeletons", "center"} <= set(sk):
@@ -58,7 +66,7 @@ def read_dwm_pair(folder: str | Path) -> dict:
     except (ValueError, TypeError): raise DataError(f"{sk_path}: 'skeletons'/'center' are not rectangular numeric arrays") from None
     if center.ndim != 2 or center.shape[-1] != 3 or len(center) != len(joints):
         raise DataError(f"{sk_path}: 'center' must be ({len(joints)}, 3), got {center.shape}")
-    if "length" in sk and sk["length"] != len(joints):
+    if "length" in sk and (isinstance(sk["length"], bool) or sk["length"] != len(joints)):
         raise DataError(f"{sk_path}: 'length' says {sk['length']} frames but 'skeletons' has {len(joints)}")
     motion = check_motion(joints + center[:, None] if joints.ndim == 3 else joints, DWM23, what=str(sk_path))
     span = end - start
@@ -81,11 +89,11 @@ def save_dwm_pair(folder: str | Path, motion: np.ndarray, song: np.ndarray, sr: 
     return folder
 
 # %% ../../nbs/14_data_dwm.ipynb #c014
-def _dwm_arrays(folder: Path, fps: float, sr: int | None) -> dict:
-    "Decode one pair: cropped audio, world motion at `fps`, and its metadata."
-    pair = read_dwm_pair(folder)
+def _dwm_arrays(folder: Path, fps: float, sr: int | None, root: Path) -> dict:
+    "Decode one pair (its files inside `root`): cropped audio, world motion at `fps`, and its metadata."
+    pair = read_dwm_pair(folder, root)
     motion = resample_motion(pair["motion"], DWM_FPS, fps)
-    audio, sr = load_audio(folder / "audio.mp3", sr=sr, offset=pair["start"] / DWM_FPS, duration=len(motion) / fps)
+    audio, sr = load_audio(folder / "audio.mp3", sr=sr, offset=pair["start"] / DWM_FPS, duration=len(motion) / fps, root=root)
     n = round(len(motion) / fps * sr)
     if abs(len(audio) - n) > sr / fps:
         raise DataError(f"{folder / 'audio.mp3'}: the song ends {(n - len(audio)) / sr:.2f}s before the dance "
@@ -101,14 +109,15 @@ def _as_cache(cache) -> FeatureCache | None:
     return cache or None
 
 def load_dwm_clip(folder: str | Path, fps: float = DWM_FPS, sr: int | None = 22050,
-                  cache: bool | FeatureCache = True) -> DanceClip:
-    "One `DANCE_<G>_<n>` folder -> `DanceClip` (dwm23 world motion, the song cropped to the dance)."
+                  cache: bool | FeatureCache = True, root: str | Path | None = None) -> DanceClip:
+    "One `DANCE_<G>_<n>` folder -> `DanceClip` (dwm23 world motion, the song cropped to the dance); files must lie in `root` (default: the folder)."
     folder = Path(folder)
     if not folder.is_dir(): raise DatasetNotFound(f"{folder}: Dance with Melody pair folder is missing")
     genre, number = parse_dwm_name(folder.name)
-    files = [check_file(folder / n) for n in ("audio.mp3", "config.json", "skeletons.json")]
+    root = Path(root if root is not None else folder)
+    files = [check_file(folder / n, root=root) for n in ("audio.mp3", "config.json", "skeletons.json")]
     c = _as_cache(cache)
-    compute = lambda: _dwm_arrays(folder, fps, sr)
+    compute = lambda: _dwm_arrays(folder, fps, sr, root)
     d = c.get("dwm_clip", files, {"fps": fps, "sr": sr, "tol": DWM_SPAN_TOLERANCE}, compute) if c else compute()
     return DanceClip(d["audio"], int(d["sr"]), d["motion"], fps, "dwm23", genre=genre, source=str(folder),
                      meta={"name": folder.name, "pair": number, "native_fps": DWM_FPS, **d["meta"]})
@@ -142,12 +151,13 @@ def load_dwm(root: str | Path | None = None, split: str | None = None, fps: floa
     "Every Dance with Melody pair as a `DanceClip` (`split`: None for all, 'train' or 'test')."
     if split not in (None, "train", "test"): raise ConfigError(f"split must be None, 'train' or 'test', got {split!r}")
     pairs = dwm_pairs(root)
-    spans = {p.name: dwm_span(p / "config.json") for p in pairs}
+    root = pairs[0].parent
+    spans = {p.name: dwm_span(p / "config.json", root) for p in pairs}
     sides, c = dwm_split({n: (e - s) / DWM_FPS for n, (s, e) in spans.items()}, test_fraction), _as_cache(cache)
     clips = Clips()
     for p in pairs:
         if split is not None and sides[p.name] != split: continue
-        clip = load_dwm_clip(p, fps=fps, sr=sr, cache=c or False)
+        clip = load_dwm_clip(p, fps=fps, sr=sr, cache=c or False, root=root)
         clip.meta["split"] = sides[p.name]
         clips.append(clip)
     return clips

@@ -4,7 +4,7 @@
 
 # %% ../../nbs/11_data_io.ipynb #c002
 from __future__ import annotations
-import subprocess, tempfile
+import os, struct, subprocess, tempfile
 from pathlib import Path
 
 import numpy as np
@@ -16,23 +16,57 @@ import cv2
 from ..core import DataError, DatasetNotFound
 
 # %% auto #0
-__all__ = ['check_file', 'load_audio', 'video_info', 'read_video', 'write_ramp_video', 'Clips']
+__all__ = ['FOLLOW_SYMLINKS', 'FFMPEG_FORMATS', 'check_inside', 'check_file', 'ffmpeg_format', 'wav_declared_frames',
+           'load_audio', 'video_info', 'read_video', 'write_ramp_video', 'Clips']
 
 # %% ../../nbs/11_data_io.ipynb #c006
-def check_file(path: str | Path, what: str = "file") -> Path:
-    "`path` as a `Path` if it is a non-empty file; else `DatasetNotFound` (missing) or `DataError` (empty)."
+FOLLOW_SYMLINKS = "DANCEBOOK_FOLLOW_SYMLINKS"   # environment variable: "1" lets loaders follow symlinks out of their data root
+
+def check_inside(path: str | Path, root: str | Path, what: str = "file") -> Path:
+    "`path` if it resolves (symlinks followed) inside `root`, or `DANCEBOOK_FOLLOW_SYMLINKS=1`; else a `DataError`."
+    real, top = Path(path).resolve(), Path(root).resolve()
+    if real != top and top not in real.parents and os.environ.get(FOLLOW_SYMLINKS) != "1":
+        raise DataError(f"{path}: {what} is a symlink to {real}, outside the data root {top}; copy the file in, "
+                        f"or set {FOLLOW_SYMLINKS}=1 to follow links out of the data root")
+    return Path(path)
+
+def check_file(path: str | Path, what: str = "file", root: str | Path | None = None) -> Path:
+    "`path` as a `Path` if it is a non-empty file (inside `root` when given); else `DatasetNotFound` (missing) or `DataError`."
     path = Path(path)
     if not path.exists(): raise DatasetNotFound(f"{path}: {what} is missing")
+    if root is not None: check_inside(path, root, what)
     if not path.is_file(): raise DataError(f"{path}: {what} is not a regular file")
     if path.stat().st_size == 0: raise DataError(f"{path}: {what} is empty (0 bytes)")
     return path
 
 # %% ../../nbs/11_data_io.ipynb #c009
+FFMPEG_FORMATS = {".wav": "wav", ".mp3": "mp3", ".flac": "flac", ".ogg": "ogg", ".m4a": "mov", ".mp4": "mov", ".mov": "mov",
+                  ".aac": "aac", ".aif": "aiff", ".aiff": "aiff", ".avi": "avi", ".mkv": "matroska", ".webm": "matroska"}
+
+def ffmpeg_format(path: str | Path) -> str:
+    "The ffmpeg demuxer for `path`'s extension (`FFMPEG_FORMATS`), so ffmpeg never guesses from content; else `DataError`."
+    fmt = FFMPEG_FORMATS.get(Path(path).suffix.lower())
+    if fmt is None: raise DataError(f"{path}: unsupported file type {Path(path).suffix!r}; dancebook decodes {', '.join(FFMPEG_FORMATS)}")
+    return fmt
+
+def wav_declared_frames(path: str | Path) -> int | None:
+    "Frames the `data` chunk of a RIFF/WAVE header declares, or None (not a plain WAV, or a streamed size)."
+    with open(path, "rb") as f:
+        head, align = f.read(12), None
+        if len(head) < 12 or head[:4] != b"RIFF" or head[8:] != b"WAVE": return None
+        while len(h := f.read(8)) == 8:
+            cid, size = h[:4], struct.unpack("<I", h[4:])[0]
+            if cid == b"data": return None if not align or size in (0, 0xFFFFFFFF) else size // align
+            body = f.read(size + size % 2) if cid == b"fmt " else f.seek(size + size % 2, 1)
+            if cid == b"fmt " and len(body) >= 14: align = struct.unpack("<H", body[12:14])[0]
+    return None
+
 def _ffmpeg_decode(path: Path) -> tuple[np.ndarray, int] | None:
-    "Decode the first audio stream of `path` with ffmpeg: `((N, C) float32, sr)`, or None if it has none."
+    "Decode the first audio stream of `path` with ffmpeg told its format: `((N, C) float32, sr)`, or None if it has none."
+    fmt = ffmpeg_format(path)
     with tempfile.TemporaryDirectory() as d:
         out = Path(d) / "a.wav"
-        r = subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-nostdin", "-y", "-i", str(path),
+        r = subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-nostdin", "-y", "-f", fmt, "-i", str(path),
                             "-map", "0:a:0?", "-vn", "-c:a", "pcm_f32le", "-f", "wav", str(out)],
                            capture_output=True, text=True)
         if "does not contain any stream" in r.stderr: return None
@@ -51,6 +85,9 @@ def _read_samples(path: Path, offset: float, duration: float | None) -> tuple[np
         a = round(offset * sr); b = None if duration is None else a + round(duration * sr)
         return y[a:b], sr
     sr, start = info.samplerate, round(offset * info.samplerate)
+    declared = wav_declared_frames(path)
+    if declared is not None and declared > info.frames:
+        raise DataError(f"{path}: truncated audio: the WAV header declares {declared / sr:.2f}s but the file holds {info.frames / sr:.2f}s")
     want = info.frames - start if duration is None else round(duration * sr)
     if want <= 0 or start > info.frames:
         raise DataError(f"{path}: asked for {offset:.2f}s+{duration}s but the file is {info.duration:.2f}s long")
@@ -63,9 +100,9 @@ def _read_samples(path: Path, offset: float, duration: float | None) -> tuple[np
 
 # %% ../../nbs/11_data_io.ipynb #c010
 def load_audio(path: str | Path, sr: int | None = None, mono: bool = True, offset: float = 0.0,
-               duration: float | None = None) -> tuple[np.ndarray, int]:
-    "Audio file -> `(y, sr)`: `y` float32 `(N,)` if `mono` else `(C, N)`; `sr=None` keeps the file's rate."
-    path = check_file(path, "audio file")
+               duration: float | None = None, root: str | Path | None = None) -> tuple[np.ndarray, int]:
+    "Audio file (inside data `root` when given) -> `(y, sr)`: `y` float32 `(N,)` if `mono` else `(C, N)`; `sr=None` keeps the file's rate."
+    path = check_file(path, "audio file", root)
     y, native = _read_samples(path, offset, duration)
     return _finish_audio(path, y, native, sr, mono)
 
@@ -83,7 +120,7 @@ def _finish_audio(path: Path, y: np.ndarray, native: int, sr: int | None = None,
 def _open_video(path: Path):
     "Start decoding `path`: `(frame generator, imageio-ffmpeg meta)`, or a `DataError` naming the file."
     try:
-        gen = imageio_ffmpeg.read_frames(str(path))
+        gen = imageio_ffmpeg.read_frames(str(path), input_params=["-f", ffmpeg_format(path)])
         return gen, next(gen)
     except (OSError, RuntimeError, StopIteration) as e:
         raise DataError(f"{path}: corrupt or not a video file ({str(e).splitlines()[0] if str(e) else type(e).__name__})") from None
@@ -93,16 +130,16 @@ def _info(meta: dict) -> dict:
     return {"size": tuple(meta["size"]), "fps": float(meta["fps"]), "duration": float(meta["duration"]),
             "has_audio": "audio_codec" in meta}
 
-def video_info(path: str | Path) -> dict:
-    "Frame `size` `(W, H)`, `fps`, `duration` (s) and `has_audio` of a video, without decoding its frames."
-    path = check_file(path, "video file")
+def video_info(path: str | Path, root: str | Path | None = None) -> dict:
+    "Frame `size` `(W, H)`, `fps`, `duration` (s) and `has_audio` of a video (inside `root` when given), without decoding its frames."
+    path = check_file(path, "video file", root)
     gen, meta = _open_video(path); gen.close()
     return _info(meta)
 
-def read_video(path: str | Path, size: tuple[int, int] | None = None, max_frames: int | None = None, audio: bool = True
-               ) -> tuple[np.ndarray, float, tuple[np.ndarray, int] | None, dict]:
-    "Video file -> `(frames uint8 (T, H, W, 3), fps, (audio (N,), sr) or None, video_info)`; `size=(W, H)` resizes."
-    path = check_file(path, "video file")
+def read_video(path: str | Path, size: tuple[int, int] | None = None, max_frames: int | None = None, audio: bool = True,
+               root: str | Path | None = None) -> tuple[np.ndarray, float, tuple[np.ndarray, int] | None, dict]:
+    "Video file (inside `root` when given) -> `(frames uint8 (T, H, W, 3), fps, (audio (N,), sr) or None, video_info)`; `size=(W, H)` resizes."
+    path = check_file(path, "video file", root)
     gen, meta = _open_video(path)
     (w, h), fps = meta["size"], float(meta["fps"])
     frames = []

@@ -62,17 +62,18 @@ class VideoClip:
                 f"{self.frames.shape[1]} @{self.fps:g}fps, audio {self.sr}Hz{kp}{', ' + self.source if self.source else ''})")
 
 # %% ../../nbs/17_data_video.ipynb #c008
-def read_keypoints(path: str | Path) -> tuple[np.ndarray, np.ndarray]:
-    "A `.npy`/`.json` keypoint file -> `(keypoints (T, J, 2) float32, confidence (T, J))`."
-    path = check_file(path, "keypoint file")
+def read_keypoints(path: str | Path, root: str | Path | None = None) -> tuple[np.ndarray, np.ndarray]:
+    "A `.npy`/`.json` keypoint file (inside `root` when given) -> `(keypoints (T, J, 2) float32, confidence (T, J))`."
+    path = check_file(path, "keypoint file", root)
     try:
         if path.suffix == ".npy": k = np.load(path, allow_pickle=False)
         else:
             k = json.loads(path.read_text())
             if isinstance(k, dict): k = next((k[key] for key in ("keypoints", "keypoints2d") if key in k), None)
-            k = np.asarray(k, dtype=np.float32)
-    except (ValueError, OSError, json.JSONDecodeError, TypeError) as e:
+            k = np.asarray(k)
+    except (ValueError, OSError, json.JSONDecodeError, TypeError, RecursionError) as e:
         raise DataError(f"{path}: cannot read keypoints ({type(e).__name__}: {str(e)[:80]})") from None
+    if k.dtype.kind not in "iuf": raise DataError(f"{path}: keypoints must be numeric, got dtype {k.dtype}")
     if k.ndim != 3 or k.shape[-1] not in (2, 3) or not len(k):
         raise DataError(f"{path}: keypoints must be (T, J, 2) or (T, J, 3), got {k.shape}")
     k = k.astype(np.float32)
@@ -99,15 +100,15 @@ def load_video_folder(root: str | Path, size: tuple[int, int] | None = None, max
     "Every video of a folder as a `VideoClip` (frames, music, optional keypoints); videos without music are skipped."
     clips, skipped = Clips(), {}
     for it in video_folder_items(root):
-        frames, fps, track, info = read_video(it["video"], size=size, max_frames=max_frames, audio=it["audio"] is None)
-        if it["audio"] is not None: audio, rate = load_audio(it["audio"], sr=sr)
+        frames, fps, track, info = read_video(it["video"], size=size, max_frames=max_frames, audio=it["audio"] is None, root=root)
+        if it["audio"] is not None: audio, rate = load_audio(it["audio"], sr=sr, root=root)
         elif track is not None:       # resampling goes through load_audio's checks, as load_audio(video, sr) did
             audio, rate = track if sr is None else _finish_audio(it["video"], track[0][:, None], track[1], sr)
         else: skipped[str(it["video"])] = "no audio track and no sibling audio file"; continue
         meta = {"video": str(it["video"]), "audio_from": str(it["audio"] or it["video"])}
         kp = None
         if it["keypoints"] is not None:
-            kp, meta["keypoint_confidence"] = read_keypoints(it["keypoints"])
+            kp, meta["keypoint_confidence"] = read_keypoints(it["keypoints"], root)
             if len(kp) < len(frames) or (max_frames is None and len(kp) != len(frames)):
                 raise DataError(f"{it['keypoints']}: {len(kp)} keypoint frames but {it['video']} has {len(frames)} frames")
             if size is not None: kp = kp * (np.array(size, np.float32) / info["size"])

@@ -9,20 +9,27 @@ import librosa
 from scipy.ndimage import gaussian_filter1d, minimum_filter1d
 
 from ..core import ConfigError, DataError
-from ..audio import check_audio, audio_beats
+from ..audio import check_audio, audio_beats, check_fps, check_positive, check_times
 from ..skeleton import check_motion
 
 # %% auto #0
-__all__ = ['BAS_REF_FPS', 'kinematic_envelope', 'kinematic_beats', 'beat_distance_score', 'beat_align_score', 'music_beats',
-           'mm_align_2d', 'onset_bins', 'beats_coverage_hit']
+__all__ = ['BAS_REF_FPS', 'MAX_SMOOTH', 'kinematic_envelope', 'kinematic_beats', 'beat_distance_score', 'beat_align_score',
+           'music_beats', 'mm_align_2d', 'onset_bins', 'beats_coverage_hit']
 
 # %% ../../nbs/21_metrics_beats.ipynb #c005
 BAS_REF_FPS = 60.0   # the frame rate at which the BAS reference code (AIST++ / Bailando) counts σ, orders and smoothing
+MAX_SMOOTH = 1e4     # largest Gaussian smoothing SD (frames) accepted: its kernel is 8 SDs long
 
 def _frames(value, default60: float, fps: float) -> float:
     "A frame count at `fps`: `value` if given, else the 60 fps reference `default60` rescaled."
-    if not fps > 0: raise ConfigError(f"fps must be positive, got {fps}")
-    return float(value) if value is not None else default60 * fps / BAS_REF_FPS
+    return float(value) if value is not None else default60 * check_fps(fps) / BAS_REF_FPS
+
+def _check_settings(fps, sigma=None, order=None, smooth=None):
+    "Refuse a bad frame rate, σ, order or smoothing (each positive and finite; smoothing <= `MAX_SMOOTH` frames)."
+    check_fps(fps)
+    if sigma is not None: check_positive(sigma, "sigma")
+    if order is not None: check_positive(order, "order")
+    if smooth is not None: check_positive(smooth, "smooth", MAX_SMOOTH)
 
 def _check_convention(convention: str):
     "Raise a `ConfigError` unless `convention` is 'mint' or 'bailando'."
@@ -43,6 +50,7 @@ def _speeds(d: np.ndarray) -> np.ndarray:
 
 def _envelope(m: np.ndarray, fps: float, convention: str, smooth: float | None) -> np.ndarray:
     "The BAS envelope of validated motion `m` `(..., T, J, D)`, computed as the convention's reference does."
+    if convention == "bailando" and m.shape[-3] < 2: raise DataError(f"the bailando envelope needs at least 2 frames, got {m.shape[-3]}")
     d = np.diff(m, axis=-3)
     if convention == "mint":
         e = _speeds(d.astype(np.float32, copy=False)).sum(-1)
@@ -51,7 +59,7 @@ def _envelope(m: np.ndarray, fps: float, convention: str, smooth: float | None) 
 
 def kinematic_envelope(motion, fps: float, *, convention: str = "mint", smooth: float | None = None) -> np.ndarray:
     "The BAS kinematic envelope `(..., T)` (mint, float32) or `(..., T-1)` (bailando) of motion `(..., T, J, D)`."
-    _check_convention(convention)
+    _check_convention(convention); _check_settings(fps, smooth=smooth)
     return _envelope(_joints(motion), fps, convention, smooth)
 
 def _strict_minima(e: np.ndarray, o: int) -> tuple[np.ndarray, np.ndarray]:
@@ -63,12 +71,13 @@ def _strict_minima(e: np.ndarray, o: int) -> tuple[np.ndarray, np.ndarray]:
 
 def _minima(e: np.ndarray, fps: float, convention: str, order: int | None) -> tuple[np.ndarray, np.ndarray]:
     "Local minima of envelopes `(B, T)` as (clip, frame) index arrays, `order` frames apart (default: 10 at 60 fps; Bailando: 1)."
-    o = 1 if convention == "bailando" and order is None else max(1, round(_frames(order, 10, fps)))
+    o = 1 if convention == "bailando" and order is None else max(1, round(min(_frames(order, 10, fps), e.shape[-1])))
     return _strict_minima(e, o)
 
 def kinematic_beats(motion, fps: float, *, convention: str = "mint", order: int | None = None,
                     smooth: float | None = None) -> np.ndarray:
     "Kinematic beat frames of one motion `(T, J, D)`: local minima of its BAS envelope."
+    _check_settings(fps, order=order)
     e = kinematic_envelope(motion, fps, convention=convention, smooth=smooth)
     if e.ndim != 1: raise DataError(f"kinematic_beats takes one motion (T, J, D), got shape {np.shape(motion)}")
     return _minima(e[None], fps, convention, order)[1]
@@ -83,7 +92,7 @@ def _mean32(c, s, n: int) -> np.ndarray:
 
 def _scores(qc, q, rc, r, n: int, sigma: float, float32: bool = False) -> np.ndarray:
     "Per clip `(n,)`: mean over query frames `q` (of clips `qc`) of exp(-min distance to the clip's `r`² / 2σ²)."
-    if not sigma > 0: raise ConfigError(f"sigma must be positive, got {sigma}")
+    check_positive(sigma, "sigma")
     q, r = np.asarray(q, float), np.asarray(r, float)
     if not len(q) or not len(r): return np.zeros(n)
     gap = 2 * max(np.abs(q).max(), np.abs(r).max()) + 40 * sigma + 1      # more than any distance inside one clip
@@ -95,7 +104,7 @@ def _scores(qc, q, rc, r, n: int, sigma: float, float32: bool = False) -> np.nda
 
 def beat_distance_score(query, ref, sigma: float) -> float:
     "Mean over `query` frames of exp(-min distance to `ref`² / 2σ²); 0 when either is empty."
-    q, r = np.asarray(query, float).reshape(-1), np.asarray(ref, float).reshape(-1)
+    q, r = check_times(query, "query beats"), check_times(ref, "reference beats")
     return float(_scores(np.zeros(len(q), int), q, np.zeros(len(r), int), r, 1, sigma)[0])
 
 # %% ../../nbs/21_metrics_beats.ipynb #c011
@@ -103,9 +112,8 @@ def _music_frames(music_beats, n: int, fps: float, limit: int) -> tuple[np.ndarr
     "Music beats (s) of `n` clips (one array, or `n` arrays) as (clip, frame) arrays, frames in [0, `limit`)."
     if n == 1 and (not len(music_beats) or np.ndim(music_beats[0]) == 0): music_beats = [music_beats]
     if len(music_beats) != n: raise DataError(f"{n} motions but {len(music_beats)} music beat arrays")
-    f = [np.round(np.asarray(b, float).reshape(-1) * fps) for b in music_beats]
+    f = [np.round(check_times(b, "music beat times") * fps) for b in music_beats]
     c, f = np.repeat(np.arange(n), [len(x) for x in f]), np.concatenate(f) if f else np.zeros(0)
-    if not np.isfinite(f).all(): raise DataError("music beat times must be finite")
     keep = (f >= 0) & (f < limit)
     return c[keep], f[keep]
 
@@ -120,9 +128,8 @@ def _bas(m: np.ndarray, music_beats, fps: float, convention: str, sigma: float, 
 def beat_align_score(motion, music_beats, fps: float, *, convention: str = "mint", sigma: float | None = None,
                      order: int | None = None, smooth: float | None = None) -> float | np.ndarray:
     "Beat Align Score of motion `(T, J, D)` (or a batch `(B, T, J, D)`) against music beat times (s)."
-    _check_convention(convention)
+    _check_convention(convention); _check_settings(fps, sigma, order, smooth)
     sig = _frames(sigma, 3, fps)
-    if not sig > 0: raise ConfigError(f"sigma must be positive, got {sigma}")
     m = _joints(motion)
     if m.ndim == 3: return float(_bas(m[None], music_beats, fps, convention, sig, order, smooth)[0])
     if len(music_beats) != len(m): raise DataError(f"{len(m)} motions but {len(music_beats)} music beat arrays")
@@ -133,7 +140,7 @@ def beat_align_score(motion, music_beats, fps: float, *, convention: str = "mint
 def music_beats(y, sr: int, fps: float = BAS_REF_FPS, *, convention: str = "mint", start_bpm: float = 120.0,
                 tightness: float = 100.0) -> np.ndarray:
     "Music beat times (s) of `y` by librosa `beat_track`, with the onset envelope of `convention`."
-    check_audio(y, sr)
+    check_audio(y, sr); fps = check_fps(fps)
     if convention not in ("mint", "bailando"): raise ConfigError(f"convention must be 'mint' or 'bailando', got {convention!r}")
     bailando = convention == "bailando"
     return audio_beats(y, sr, method="track", hop_length=max(1, round(sr / fps)), percussive=bailando,

@@ -9,6 +9,7 @@ import numpy as np
 from ..core import ConfigError, DataError
 from ..skeleton import get_skeleton, Skeleton
 from ..motion import as_motion, velocity_sum, body_size
+from ..audio import check_fps, check_times
 
 # %% auto #0
 __all__ = ['REF_BODY_PX', 'DANCEIT_REF_FPS', 'TABLE2_BINS', 'MDD_BINS', 'beat_alignment_rate', 'moving_distances',
@@ -19,8 +20,8 @@ def beat_alignment_rate(motion, music_beats, fps: float, *, tolerance: int = 0) 
     "DanceIt's S_BA in [0, 1]: share of music beats (s) that are their unit's frame of largest movement."
     v = velocity_sum(motion)
     if v.ndim != 1: raise DataError(f"beat_alignment_rate takes one motion (T, J, D), got shape {np.shape(motion)}")
-    if not fps > 0: raise ConfigError(f"fps must be positive, got {fps}")
-    b = np.round(np.asarray(music_beats, float).reshape(-1) * fps).astype(int)
+    fps = check_fps(fps)
+    b = np.round(check_times(music_beats, "music beat times") * fps).astype(int)
     b = np.unique(b[(b >= 1) & (b < len(v))])
     if not len(b): return 0.0
     w = int(np.median(np.diff(b))) if len(b) > 1 else 2 * len(v)
@@ -42,12 +43,14 @@ def _parts(keypoints, skeleton, part):
 def moving_distances(keypoints, skeleton: str | Skeleton, fps: float, *, part: str = "hand") -> np.ndarray:
     "Hand (or foot) displacements between adjacent frames `(2(T-1),)` in reference pixels per 1/30 s."
     x, s = _parts(keypoints, skeleton, part)
+    fps = check_fps(fps)
     d = np.linalg.norm(np.diff(x, axis=0), axis=-1).reshape(-1)
     return d * (REF_BODY_PX / max(s, 1e-12)) * (fps / DANCEIT_REF_FPS)
 
 def spacing_changes(keypoints, skeleton: str | Skeleton, fps: float, *, part: str = "hand") -> np.ndarray:
     "Change of the hand–hand (or foot–foot) spacing between adjacent frames `(T-1,)`, reference px per 1/30 s."
     x, s = _parts(keypoints, skeleton, part)
+    fps = check_fps(fps)
     sp = np.linalg.norm(x[:, 0] - x[:, 1], axis=-1)
     return np.abs(np.diff(sp)) * (REF_BODY_PX / max(s, 1e-12)) * (fps / DANCEIT_REF_FPS)
 

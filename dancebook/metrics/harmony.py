@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..core import ConfigError, DataError
-from ..audio import Beats, audio_beats
+from ..audio import Beats, audio_beats, check_times
 from ..motion import visual_beats
 
 # %% auto #0
@@ -43,13 +43,13 @@ class HarmonyParams:
 # %% ../../nbs/20_metrics_harmony.ipynb #c006
 def audio_saliency_mask(saliency, alpha: float = HarmonyParams.alpha) -> np.ndarray:
     "Salient audio beats `(n,)` bool (HarmoGAN eq. 4): `saliency` `(n,)` of ALL the clip's audio beats >= alpha * their SD."
-    s = np.asarray(saliency, dtype=float).reshape(-1)
+    s = check_times(saliency, "audio beat saliencies")
     return s >= alpha * s.std() if len(s) else np.zeros(0, bool)
 
 # %% ../../nbs/20_metrics_harmony.ipynb #c009
 def maxmin_difference(saliency, initial: float = float("nan")) -> np.ndarray:
     "Eq. 5: `|s[k] - s[k-1]|` `(n,)`, with `s[-1] := initial` (or `s'[0] = s[0]` when `initial` is NaN)."
-    s = np.asarray(saliency, dtype=float).reshape(-1)
+    s = check_times(saliency, "visual beat saliencies")
     prev = np.concatenate([[0.0 if np.isnan(initial) else initial], s[:-1]]) if len(s) else s
     return np.abs(s - prev)
 
@@ -64,8 +64,8 @@ def salient_beats(audio: Beats, visual: Beats, *, alpha: float = HarmonyParams.a
     "Eq. 7–8: the salient audio beats and the salient visual beats (with their eq. 5 saliencies)."
     ma = audio_saliency_mask(audio.saliency, alpha)
     mv, dv = visual_saliency_mask(visual.saliency, visual.initial, beta)
-    a_t, a_s = np.asarray(audio.times, float).reshape(-1), np.asarray(audio.saliency, float).reshape(-1)
-    v_t = np.asarray(visual.times, float).reshape(-1)
+    a_t, a_s = check_times(audio.times, "audio beat times"), check_times(audio.saliency, "audio beat saliencies")
+    v_t = check_times(visual.times, "visual beat times")
     if len(a_t) != len(a_s) or len(v_t) != len(dv): raise DataError("beat times and saliencies must have the same length")
     return Beats(a_t[ma], a_s[ma]), Beats(v_t[mv], dv[mv], visual.initial)
 
@@ -137,8 +137,7 @@ def align_beats(audio_times, visual_times, *, delta: float = HarmonyParams.delta
                 reuse: bool = HarmonyParams.reuse) -> tuple[np.ndarray, np.ndarray]:
     "Eq. 9: synchronisation `(n_a,)` bool of each audio beat and its visual partner index `(n_a,)` (-1: none)."
     _check_reach(delta, window)
-    ta, tv = np.asarray(audio_times, float).reshape(-1), np.asarray(visual_times, float).reshape(-1)
-    if not (np.isfinite(ta).all() and np.isfinite(tv).all()): raise DataError("beat times must be finite")
+    ta, tv = check_times(audio_times, "audio beat times"), check_times(visual_times, "visual beat times")
     if not len(ta) or not len(tv): return np.zeros(len(ta), bool), np.full(len(ta), -1)
     if len(ta) * len(tv) <= DENSE_PAIRS: return _dense(ta, tv, float(delta), window == "after", reuse)
     o = np.argsort(tv, kind="stable"); s = tv[o]
@@ -189,9 +188,9 @@ def chance_hit_rate(visual_times, span: tuple[float, float], *, delta: float = H
                     window: str = HarmonyParams.window) -> float:
     "Share in [0, 1] of `span` (t0, t1) s within reach of a visual beat `(n,)`: the hit rate of audio beats timed at random."
     t0, t1 = map(float, span)
-    if not t1 > t0: raise ConfigError(f"span must have t1 > t0, got {span}")
+    if not (np.isfinite([t0, t1]).all() and t1 > t0): raise ConfigError(f"span must be finite with t1 > t0, got {span}")
     _check_reach(delta, window)
-    v = np.sort(np.asarray(visual_times, float).reshape(-1))
+    v = np.sort(check_times(visual_times, "visual beat times"))
     lo, hi = np.clip(v - delta, t0, t1), np.clip(v + (delta if window == "symmetric" else 0.0), t0, t1)
     prev = np.concatenate([[t0], hi[:-1]])              # equal-width intervals: hi is sorted, so this is the union so far
     return float(np.clip(hi - np.maximum(lo, prev), 0, None).sum() / (t1 - t0))

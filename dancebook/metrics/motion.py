@@ -12,10 +12,11 @@ from scipy.spatial.distance import pdist
 from ..core import ConfigError, DataError
 from ..skeleton import get_skeleton
 from ..motion import as_motion
+from ..audio import check_fps, check_numeric
 
 # %% auto #0
-__all__ = ['GEOMETRIC_FEATURES', 'FOOT_JOINTS', 'kinetic_features', 'geometric_features', 'normalize_features', 'fid',
-           'diversity', 'pfc']
+__all__ = ['GEOMETRIC_FEATURES', 'MAX_FEATURE', 'FOOT_JOINTS', 'kinetic_features', 'geometric_features', 'check_features',
+           'normalize_features', 'fid', 'diversity', 'pfc']
 
 # %% ../../nbs/22_metrics_motion.ipynb #c006
 def _window_sums(x, lo, hi):
@@ -27,7 +28,7 @@ def kinetic_features(motion, fps: float = 60.0, *, compat: bool = True, up: int 
                      root: int = 0, window: int = 2, centre: str | None = "frame0") -> np.ndarray:
     "Kinetic features `(..., 3J)` of motion `(..., T, J, 3)`: [horizontal KE, vertical KE, acceleration] per joint."
     if centre not in ("frame0", None): raise ConfigError(f"centre must be 'frame0' or None, got {centre!r}")
-    p = as_motion(motion, dims=(3,))
+    fps, p = check_fps(fps), as_motion(motion, dims=(3,))
     if p.ndim == 4 and len(p) > 32:                                     # bound memory: 32 clips at a time
         return np.concatenate([kinetic_features(c, fps, compat=compat, up=up, units=units, root=root, window=window,
                                                 centre=centre)
@@ -108,7 +109,7 @@ def _relation(kind, names, thr, cur, prev, tpf):
 
 def geometric_features(motion, fps: float = 60.0, *, compat: bool = True, units: float = 1.0) -> np.ndarray:
     "The 32 geometric features `(..., 32)` of SMPL-24 motion `(..., T, 24, 3)` (y up, metres x `units`)."
-    p = as_motion(motion, dims=(3,))
+    fps, p = check_fps(fps), as_motion(motion, dims=(3,))
     if p.ndim == 4 and len(p) > 32:                                     # bound memory: 32 clips at a time
         return np.concatenate([geometric_features(c, fps, compat=compat, units=units) for c in np.array_split(p, -(-len(p) // 32))])
     p = p * units
@@ -121,10 +122,20 @@ def geometric_features(motion, fps: float = 60.0, *, compat: bool = True, units:
     return np.stack(f, -1).astype(np.float32)
 
 # %% ../../nbs/22_metrics_motion.ipynb #c014
+MAX_FEATURE = 1e150   # largest |feature| accepted: squares and covariances of larger values overflow float64
+
+def check_features(feats, what: str = "features") -> np.ndarray:
+    "A real, finite feature set `(n, d)` with |x| <= `MAX_FEATURE` as float64; else a `DataError` naming `what`."
+    f = check_numeric(np.asarray(feats), what).astype(np.float64)
+    if f.ndim != 2: raise DataError(f"{what} must be (n, d), got {f.shape}")
+    if not np.isfinite(f).all(): raise DataError(f"{what} have {int((~np.isfinite(f)).sum())} NaN/inf values")
+    if f.size and np.abs(f).max() > MAX_FEATURE: raise DataError(f"{what} exceed {MAX_FEATURE:g} in magnitude")
+    return f
+
 def normalize_features(feats, ref, *, compat: bool = False) -> np.ndarray:
     "Standardise `feats` `(n, d)` with the mean and SD of `ref` `(m, d)` (constant features: see notes)."
-    f, r = np.asarray(feats, float), np.asarray(ref, float)
-    if f.ndim != 2 or r.ndim != 2 or f.shape[1] != r.shape[1]:
+    f, r = check_features(feats), check_features(ref, "reference features")
+    if f.shape[1] != r.shape[1]:
         raise DataError(f"features must be (n, d) with the same d, got {f.shape} and {r.shape}")
     sd = r.std(0)
     return (f - r.mean(0)) / (sd + 1e-10 if compat else np.where(sd < 1e-8, 1.0, sd))
@@ -132,8 +143,8 @@ def normalize_features(feats, ref, *, compat: bool = False) -> np.ndarray:
 # %% ../../nbs/22_metrics_motion.ipynb #c017
 def fid(feats_gen, feats_gt, *, normalize: bool = True, compat: bool = False, eps: float = 1e-6) -> float:
     "Fréchet distance between generated `(n, d)` and ground-truth `(m, d)` feature sets (FID_k / FID_g)."
-    g, r = np.asarray(feats_gen, float), np.asarray(feats_gt, float)
-    if g.ndim != 2 or r.ndim != 2 or len(g) < 2 or len(r) < 2:
+    g, r = check_features(feats_gen, "generated features"), check_features(feats_gt, "reference features")
+    if len(g) < 2 or len(r) < 2:
         raise DataError(f"FID needs (n>=2, d) feature sets on both sides, got {g.shape} and {r.shape}")
     if normalize: g, r = normalize_features(g, r, compat=compat), normalize_features(r, r, compat=compat)
     mu1, mu2 = g.mean(0), r.mean(0)
@@ -143,22 +154,25 @@ def fid(feats_gen, feats_gt, *, normalize: bool = True, compat: bool = False, ep
         covmean = linalg.sqrtm(s1 @ s2)
         if not np.isfinite(covmean).all():
             off = eps * np.eye(len(s1)); covmean = linalg.sqrtm((s1 + off) @ (s2 + off))
-    return float(((mu1 - mu2) ** 2).sum() + np.trace(s1) + np.trace(s2) - 2 * np.trace(covmean.real))
+    d = float(((mu1 - mu2) ** 2).sum() + np.trace(s1) + np.trace(s2) - 2 * np.trace(covmean.real))
+    if not np.isfinite(d): raise DataError("features are too large: their Fréchet distance overflows float64; rescale them")
+    return d
 
 # %% ../../nbs/22_metrics_motion.ipynb #c021
 def diversity(feats, ref=None, *, compat: bool = False) -> float:
     "Mean pairwise distance of features `(n, d)`, normalised by `ref` `(m, d)` if given (Div_k / Div_g)."
-    f = np.asarray(feats, float)
-    if f.ndim != 2: raise DataError(f"features must be (n, d), got {f.shape}")
+    f = check_features(feats)
     if ref is not None: f = normalize_features(f, ref, compat=compat)
-    return float(pdist(f).mean()) if len(f) >= 2 else 0.0
+    d = float(pdist(f).mean()) if len(f) >= 2 else 0.0
+    if not np.isfinite(d): raise DataError("features are too large: their distances overflow float64; rescale them")
+    return d
 
 # %% ../../nbs/22_metrics_motion.ipynb #c024
 FOOT_JOINTS = {"smpl24": ((7, 10), (8, 11)), "dwm23": ((9, 10, 11), (18, 19, 20)), "coco17": ((15,), (16,))}
 
 def pfc(motions, fps: float = 30.0, *, skeleton: str = "smpl24", up: int = 1) -> float:
     "EDGE's physical foot-contact score of motion `(T, J, 3)`, a batch `(B, T, J, 3)` or a list of motions."
-    sk = get_skeleton(skeleton)
+    sk, fps = get_skeleton(skeleton), check_fps(fps)
     seqs = [as_motion(m, dims=(3,)) for m in (motions if isinstance(motions, (list, tuple)) else [motions])]
     seqs = [s for m in seqs for s in (m if m.ndim == 4 else [m])]
     left, right = FOOT_JOINTS[sk.name]; flat = [a for a in range(3) if a != up]; dt = 1 / fps

@@ -11,6 +11,7 @@ from scipy.ndimage import gaussian_filter1d
 from ..core import ConfigError, DataError
 from ..skeleton import get_skeleton, check_motion, convert_motion
 from ..motion import resample_motion, body_size
+from ..audio import check_fps
 from .motion import kinetic_features, geometric_features, fid, diversity, pfc, FOOT_JOINTS
 
 # %% auto #0
@@ -144,7 +145,7 @@ def _score(g: dict, r: dict, bone_tol: float) -> dict:
 
 def _check_options(fps, seconds, bone_tol):
     "Refuse a bad frame rate, crop or tolerance before any work is done."
-    if not fps > 0: raise ConfigError(f"fps must be positive, got {fps}")
+    check_fps(fps)
     if seconds is not None and not seconds > 0: raise ConfigError(f"seconds must be positive or None, got {seconds}")
     if not bone_tol > 0: raise ConfigError(f"bone_tol must be positive, got {bone_tol}")
 

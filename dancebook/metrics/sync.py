@@ -9,7 +9,7 @@ import inspect
 import numpy as np
 
 from ..core import ConfigError, DataError
-from ..audio import Beats, audio_beats, check_audio
+from ..audio import Beats, audio_beats, check_audio, check_fps, check_times
 from ..motion import as_motion, visual_beats
 from .harmony import HarmonyParams, harmony_score, hit_rate
 from .beats import beat_align_score, music_beats
@@ -27,8 +27,10 @@ __all__ = ['SYNC_HARMONY', 'SYNC_METRICS', 'METRIC_PARAMS', 'corrected', 'beat_p
 # %% ../../nbs/25_metrics_sync.ipynb #s006
 def corrected(score, null) -> float | np.ndarray:
     "Chance-corrected score `(s - s_null) / (1 - s_null)` of scores in [0, 1]; 0 for 0/0, -inf when only the null is 1."
-    s, n = np.asarray(score, float), np.asarray(null, float)
-    if np.any(n > 1) or np.any(s > 1): raise DataError(f"corrected takes scores in [0, 1], got score {score}, null {null}")
+    s, n = check_times(score, "score"), check_times(null, "null score")
+    if np.any(n > 1) or np.any(s > 1) or np.any(n < 0) or np.any(s < 0):
+        raise DataError(f"corrected takes scores in [0, 1], got score {score}, null {null}")
+    s, n = s.reshape(np.shape(score)), n.reshape(np.shape(null))
     with np.errstate(divide="ignore", invalid="ignore"): c = (s - n) / (1 - n)
     c = np.where(n < 1, c, np.where(s >= 1, 0.0, -np.inf))
     return float(c) if c.ndim == 0 else c
@@ -36,14 +38,15 @@ def corrected(score, null) -> float | np.ndarray:
 # %% ../../nbs/25_metrics_sync.ipynb #s009
 def beat_period(music_times) -> float:
     "The music's beat period (s): the median interval of its beat times `(n,)`."
-    t = np.sort(np.asarray(music_times, float).reshape(-1))
+    t = np.sort(check_times(music_times, "music beat times"))
     if len(t) < 2: raise DataError(f"the beat period needs at least 2 music beats, got {len(t)}")
     return float(np.median(np.diff(t)))
 
 def shift_offsets(duration: float, period: float, n_shifts: int = 100, seed: int = 0) -> np.ndarray:
     "`n_shifts` offsets (s) `(n_shifts,)`, one drawn in each of equal strata of [period, duration - period]."
     if not (isinstance(n_shifts, (int, np.integer)) and n_shifts >= 1): raise ConfigError(f"n_shifts must be an integer >= 1, got {n_shifts}")
-    if not period >= 0: raise ConfigError(f"period must be >= 0 s, got {period}")
+    if not (np.isfinite(period) and period >= 0): raise ConfigError(f"period must be a finite number >= 0 s, got {period}")
+    if not np.isfinite(duration): raise ConfigError(f"duration must be a finite number of seconds, got {duration}")
     lo, hi = period, duration - period
     if not hi > lo: raise DataError(f"a {duration:.2f} s clip leaves no shift beyond ±1 beat period ({period:.2f} s): it needs more than 2 periods")
     u = np.random.default_rng(seed).random(n_shifts)
@@ -51,12 +54,14 @@ def shift_offsets(duration: float, period: float, n_shifts: int = 100, seed: int
 
 def shift_times(times, offset: float, duration: float) -> np.ndarray:
     "Times `(n,)` moved circularly on [0, duration): `(t + offset) mod duration`, in their input order."
-    return np.mod(np.asarray(times, float) + offset, duration)
+    if not (np.isfinite(offset) and np.isfinite(duration) and duration > 0):
+        raise ConfigError(f"offset and duration must be finite and duration > 0, got {offset}, {duration}")
+    return np.mod(check_times(times).reshape(np.shape(times)) + offset, duration)
 
 # %% ../../nbs/25_metrics_sync.ipynb #s012
 def shift_stats(score: float, null) -> dict:
     "The shift-null test of `score` against null scores `(n,)`: corrected score, percentile, z and exact p."
-    null = np.asarray(null, float).reshape(-1)
+    null = check_times(null, "null scores"); check_times(score, "score")
     if len(null) < 2: raise ConfigError(f"the shift null needs at least 2 scores, got {len(null)}")
     s, m, sd = float(score), float(null.mean()), float(null.std(ddof=1))
     z = (s - m) / sd if sd > 0 else (0.0 if s == m else float(np.sign(s - m) * np.inf))
@@ -120,7 +125,7 @@ def shift_null(y, sr: int, motion, fps: float, metric: str = "harmony", n_shifts
     y = check_audio(y, sr)
     m = check_frames(motion, what="av_align's video frames") if metric == "av_align" else as_motion(motion)
     if metric != "av_align" and m.ndim != 3: raise DataError(f"shift_null takes one motion (T, J, D), got shape {m.shape}")
-    if not fps > 0: raise ConfigError(f"fps must be positive, got {fps}")
+    fps = check_fps(fps)
     duration = min(len(y) / sr, len(m) / fps)                            # the span both signals cover
     times, score = shift_scorer(y, sr, m, fps, metric, beats=beats, duration=duration, **params)
     if period is None: period = beat_period(music_events(y, sr, "mint", beats).times)
@@ -140,7 +145,7 @@ def _pair(p, metric: str) -> tuple:
 
 def bootstrap_ci(x, n_boot: int = 2000, seed: int = 0, level: float = 0.95) -> tuple[float, float]:
     "Percentile bootstrap interval of the mean of `x` `(n,)`."
-    x = np.asarray(x, float).reshape(-1)
+    x = check_times(x, "bootstrap values")
     if not len(x): raise DataError("bootstrap_ci needs at least one value")
     means = x[np.random.default_rng(seed).integers(0, len(x), (n_boot, len(x)))].mean(1)
     return tuple(float(q) for q in np.quantile(means, [(1 - level) / 2, (1 + level) / 2]))

@@ -9,7 +9,7 @@ import cv2
 from skimage.metrics import peak_signal_noise_ratio, structural_similarity
 
 from ..core import ConfigError, DataError
-from ..audio import check_audio, audio_beats
+from ..audio import check_audio, audio_beats, check_fps
 from ..frames import check_frames
 
 # %% auto #0
@@ -27,6 +27,7 @@ def flow_magnitudes(frames, *, duplicate_first: bool = True) -> np.ndarray:
 
 def video_peaks(frames, fps: float, *, min_peak: float = 0.1, duplicate_first: bool = True) -> np.ndarray:
     "AV-Align video peak times (s): strict local maxima of the flow curve that reach `min_peak` px."
+    fps = check_fps(fps)
     m = flow_magnitudes(frames, duplicate_first=duplicate_first)
     i = np.arange(1, len(m) - 1)
     i = i[(m[i - 1] < m[i]) & (m[i] > m[i + 1]) & (m[i] >= min_peak)]
@@ -47,7 +48,7 @@ def av_align(audio, sr: int, frames, fps: float, *, min_peak: float = 0.1, toler
              duplicate_first: bool = True) -> float:
     "AV-Align (post-2025 reference) of audio `(N,)` at `sr` and video frames `(T, H, W, 3)` at `fps`."
     y = check_audio(audio, sr)
-    if not fps > 0: raise ConfigError(f"fps must be positive, got {fps}")
+    fps = check_fps(fps)
     a = audio_beats(y, sr).times                                      # librosa onsets of the default envelope
     v = video_peaks(frames, fps, min_peak=min_peak, duplicate_first=duplicate_first)
     return av_iou(a, v, 1 / fps if tolerance is None else tolerance)
