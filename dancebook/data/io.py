@@ -4,7 +4,7 @@
 
 # %% ../../nbs/11_data_io.ipynb #c002
 from __future__ import annotations
-import os, struct, subprocess, tempfile
+import contextlib, os, struct, subprocess, sys, tempfile
 from pathlib import Path
 
 import numpy as np
@@ -75,9 +75,19 @@ def _ffmpeg_decode(path: Path) -> tuple[np.ndarray, int] | None:
         y, sr = sf.read(str(out), dtype="float32", always_2d=True)
         return y, sr
 
+@contextlib.contextmanager
+def _quiet_c_stderr():
+    "Send what C libraries write to file descriptor 2 to /dev/null (libmpg123 prints 'Illegal Audio-MPEG-Header' for junk it then rejects)."
+    sys.stderr.flush(); saved = os.dup(2)
+    try:
+        with open(os.devnull, "w") as null: os.dup2(null.fileno(), 2)
+        yield
+    finally: os.dup2(saved, 2); os.close(saved)
+
 def _read_samples(path: Path, offset: float, duration: float | None) -> tuple[np.ndarray, int]:
     "Decode `(N, C)` float32 samples of `path` from `offset` s for `duration` s (None: to the end), checking truncation."
-    try: info = sf.info(str(path))
+    try:
+        with _quiet_c_stderr(): info = sf.info(str(path))
     except (sf.LibsndfileError, RuntimeError):
         dec = _ffmpeg_decode(path)
         if dec is None: raise DataError(f"{path}: corrupt or not an audio file (no decoder can open it)") from None
@@ -91,7 +101,8 @@ def _read_samples(path: Path, offset: float, duration: float | None) -> tuple[np
     want = info.frames - start if duration is None else round(duration * sr)
     if want <= 0 or start > info.frames:
         raise DataError(f"{path}: asked for {offset:.2f}s+{duration}s but the file is {info.duration:.2f}s long")
-    try: y, sr = sf.read(str(path), start=start, frames=want, dtype="float32", always_2d=True)
+    try:
+        with _quiet_c_stderr(): y, sr = sf.read(str(path), start=start, frames=want, dtype="float32", always_2d=True)
     except (sf.LibsndfileError, RuntimeError) as e: raise DataError(f"{path}: corrupt audio ({e})") from e
     if len(y) < want - max(4096, 0.01 * want):
         raise DataError(f"{path}: truncated audio: decoded {(start + len(y)) / sr:.2f}s but "
@@ -161,7 +172,7 @@ def read_video(path: str | Path, size: tuple[int, int] | None = None, max_frames
 def write_ramp_video(path, n: int = 20, fps: float = 10, size: tuple[int, int] = (64, 48), audio=None, step: int = 10) -> Path:
     "Write `n` frames `size=(W, H)` whose frame `i` is grey level `step * i` (and the audio file `audio` as the track)."
     w = imageio_ffmpeg.write_frames(str(path), size, fps=fps, macro_block_size=1, audio_path=None if audio is None else str(audio),
-                                    audio_codec=None if audio is None else "aac")
+                                    audio_codec=None if audio is None else "aac", ffmpeg_log_level="error")
     w.send(None)
     for i in range(n): w.send(np.full((size[1], size[0], 3), step * i, np.uint8).tobytes())
     w.close()
