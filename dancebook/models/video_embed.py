@@ -67,7 +67,7 @@ _PRESETS = {
                   test_cameras=("c01", "c02", "c03", "c04", "c05", "c06", "c07", "c08", "c09"),
                   widths=(32, 64, 128, 256, 256), dim=256, window=64, hop=32, lr=1e-3, epochs=30, batch_size=32),
     "small": dict(),
-    "smoke": dict(resolution=32, clip_seconds=4.0, clips_per_genre=2, valid_per_genre=1, test_per_genre=1,
+    "smoke": dict(resolution=32, clip_seconds=4.0, clips_per_genre=2, valid_per_genre=1, test_per_genre=2,
                   train_cameras=("front", "side"), test_cameras=("front", "side", "back"), widths=(8, 16, 32), dim=32,
                   window=16, hop=8, epochs=2, batch_size=16),
 }
