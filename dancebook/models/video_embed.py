@@ -25,7 +25,7 @@ from ..train import Learner, ValidationCB, warmup_cosine
 
 # %% auto #0
 __all__ = ['SPLIT_SEEDS', 'PAPER_TABLES', 'VideoEmbedConfig', 'config', 'beat_phase', 'phase_class', 'VideoSet', 'render_set',
-           'VideoWindows', 'TemporalBlock', 'VideoEncoder', 'embed_outputs', 'embed_step', 'embed_eval',
+           'shrink', 'VideoWindows', 'TemporalBlock', 'VideoEncoder', 'embed_outputs', 'embed_step', 'embed_eval',
            'checkpoint_path', 'load_or_train', 'prepare_frames', 'embed', 'clip_embedding']
 
 # %% ../../nbs/54_models_video_embed.ipynb #v006
@@ -47,6 +47,7 @@ class VideoEmbedConfig:
     kernel: int = 5                 # temporal conv kernel (frames)
     n_temporal: int = 2             # residual temporal conv blocks, dilations 1, 2, 4, ...
     n_phase: int = 4                # beat-phase classes; class 0 is centred on the beat
+    min_zoom: float = 0.4           # training windows are shrunk at random to this share of the frame (1: never), so a far dancer is no stranger
     w_phase: float = 1.0            # weight of the beat-phase loss beside the genre loss
     window: int = 24                # training window (frames)
     hop: int = 12                   # training windows start every `hop` frames
@@ -147,12 +148,22 @@ def render_set(cfg: VideoEmbedConfig, split: str, cache: FeatureCache | None = N
                     out["beats"], np.array(out["tempo"]), cfg.fps)
 
 # %% ../../nbs/54_models_video_embed.ipynb #v015
+def shrink(f: torch.Tensor, scale: float, where) -> torch.Tensor:
+    "Frames `(L, H, W, 3)` uint8 scaled by `scale` onto their top-left pixel's colour, placed at `where` `(2,)` in [0, 1] of the free room."
+    L, H, W, _ = f.shape
+    h, w = max(1, round(H * scale)), max(1, round(W * scale))
+    small = F.interpolate(f.permute(0, 3, 1, 2).float(), size=(h, w), mode="area").round().byte().permute(0, 2, 3, 1)
+    out = f[:, :1, :1].expand(L, H, W, 3).clone()
+    y, x = int(float(where[0]) * (H - h)), int(float(where[1]) * (W - w))
+    out[:, y:y + h, x:x + w] = small
+    return out
+
 class VideoWindows(Dataset):
     "Items `(frames (L, H, W, 3) uint8, genre (), phase classes (L,))` every `hop` frames of a `VideoSet`; mirrored and colour-shuffled at random if `augment`."
-    def __init__(self, vs: VideoSet, window: int, hop: int, n_phase: int, augment: bool = True):
+    def __init__(self, vs: VideoSet, window: int, hop: int, n_phase: int, augment: bool = True, min_zoom: float = 1.0):
         T = vs.frames.shape[1]
         if T < window: raise DataError(f"videos of {T} frames are shorter than the {window}-frame window; render longer clips")
-        self.vs, self.L, self.augment, self.ph = vs, window, augment, vs.phase(n_phase)
+        self.vs, self.L, self.augment, self.ph, self.min_zoom = vs, window, augment, vs.phase(n_phase), min_zoom
         self.items = [(i, s) for i in range(len(vs)) for s in range(0, T - window + 1, hop)]
 
     def __len__(self): return len(self.items)
@@ -163,6 +174,7 @@ class VideoWindows(Dataset):
         if self.augment:
             if float(torch.rand(())) < 0.5: f = f.flip(2)
             f = f[..., torch.randperm(3)]
+            if self.min_zoom < 1 and float(torch.rand(())) < 0.5: f = shrink(f, self.min_zoom + (1 - self.min_zoom) * float(torch.rand(())), torch.rand(2))
         return f, int(self.vs.genre[i]), torch.from_numpy(self.ph[i, s:s + self.L])
 
 # %% ../../nbs/54_models_video_embed.ipynb #v018
@@ -231,7 +243,7 @@ def embed_eval(learn, batch) -> dict:
 
 # %% ../../nbs/54_models_video_embed.ipynb #v024
 _KEY_FIELDS = tuple(f for f in VideoEmbedConfig.__dataclass_fields__ if f not in ("preset", "max_steps"))   # max_steps: a longer run resumes a shorter one
-_REVISION = ""   # bumped when the network or its training changes, so older checkpoints are not loaded as it
+_REVISION = "_r2"   # bumped when the network or its training changes, so older checkpoints are not loaded as it
 
 def checkpoint_path(cfg: VideoEmbedConfig, seed: int = 0) -> Path:
     "Where the encoder of `cfg` and `seed` is checkpointed (its log: the same stem + `_log.json`)."
@@ -246,7 +258,7 @@ def load_or_train(cfg: VideoEmbedConfig, dataset: str = "synth", seed: int = 0, 
     dev = pick_device(device)
     seed_everything(seed); net = VideoEncoder(cfg)
     def make(m, cbs):
-        data = VideoWindows(render_set(cfg, "train"), cfg.window, cfg.hop, cfg.n_phase)
+        data = VideoWindows(render_set(cfg, "train"), cfg.window, cfg.hop, cfg.n_phase, min_zoom=cfg.min_zoom)
         valid = VideoWindows(render_set(cfg, "valid"), cfg.window, cfg.window, cfg.n_phase, augment=False)
         bs = min(cfg.batch_size, len(data))
         opt = torch.optim.AdamW(m.parameters(), cfg.lr, weight_decay=cfg.weight_decay)
