@@ -42,7 +42,7 @@ class MusicVQVAEConfig:
     levels: dict = field(default_factory=lambda: dict(LEVELS))   # level name -> hop
     dim: int = 64                   # codebook dim (both papers)
     n_codes: int = 512              # codebook size (JukeBox: 2048 per level; ours for small)
-    width: int = 16                 # encoder width at the waveform rate, doubling per stage (ours)
+    width: int = 8                  # encoder width at the waveform rate, doubling per stage (ours)
     max_width: int = 64             # widest stage (ours)
     n_res: int = 2                  # dilated residual blocks per stage (ours)
     kernel: int = 3                 # their kernel
