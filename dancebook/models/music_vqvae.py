@@ -310,9 +310,16 @@ class MelCodec:
         db = np.clip(librosa.power_to_db(M, ref=peak), -self.db_range, 0)
         levels = 2 ** self.bits - 1
         db = np.round((db + self.db_range) / self.db_range * levels) / levels * self.db_range - self.db_range
-        y_hat = librosa.feature.inverse.mel_to_audio(librosa.db_to_power(db) * peak, sr=sr, n_fft=self.n_fft,
-                                                     hop_length=self.hop, n_iter=self.n_iter)
-        return np.pad(y_hat, (0, max(0, len(y) - len(y_hat))))[:len(y)].astype(np.float32)
+        S = _mel_to_magnitude(librosa.db_to_power(db) * peak, librosa.filters.mel(sr=sr, n_fft=self.n_fft, n_mels=self.n_mels))
+        y_hat = librosa.griffinlim(S, n_iter=self.n_iter, hop_length=self.hop, n_fft=self.n_fft, length=len(y))
+        return y_hat.astype(np.float32)
+
+def _mel_to_magnitude(M: np.ndarray, fb: np.ndarray, n_iter: int = 50) -> np.ndarray:
+    "Non-negative power spectrogram `S` with `fb @ S ≈ M` (multiplicative NNLS updates from the pseudo-inverse), as magnitudes `(F, frames)`."
+    S = np.maximum(np.linalg.pinv(fb) @ M, 1e-10)
+    FtM = fb.T @ M
+    for _ in range(n_iter): S *= FtM / (fb.T @ (fb @ S) + 1e-10)
+    return np.sqrt(S)
 
 # %% ../../nbs/52_models_music_vqvae.ipynb #c027
 PAPER_TABLES: dict = {}
