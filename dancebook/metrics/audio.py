@@ -15,7 +15,7 @@ from ..audio import audio_beats, check_audio
 from ..nn.audio import MultiResSTFTLoss, LogMelL1
 
 # %% auto #0
-__all__ = ['stft_distance', 'mel_l1', 'beat_f', 'CodeUsage', 'codebook_usage']
+__all__ = ['stft_terms', 'stft_distance', 'mel_l1', 'beat_f', 'CodeUsage', 'codebook_usage']
 
 # %% ../../nbs/27_metrics_audio.ipynb #c005
 def _pair(y_ref, y, sr: int, min_len: int = 2048) -> tuple[torch.Tensor, torch.Tensor]:
@@ -27,10 +27,14 @@ def _pair(y_ref, y, sr: int, min_len: int = 2048) -> tuple[torch.Tensor, torch.T
 
 # %% ../../nbs/27_metrics_audio.ipynb #c007
 @torch.no_grad()
-def stft_distance(y_ref, y, sr: int) -> float:
-    "Multi-resolution spectral convergence + log-magnitude L1 of `y` against `y_ref` (both `(N,)` at `sr`); lower is better."
+def stft_terms(y_ref, y, sr: int) -> tuple[float, float]:
+    "Multi-resolution spectral convergence and log-magnitude L1 of `y` against `y_ref` (both `(N,)` at `sr`), each averaged over resolutions."
     a, b = _pair(y_ref, y, sr)
-    return float(MultiResSTFTLoss(sr)(b, a))
+    return tuple(float(t) for t in MultiResSTFTLoss(sr).terms(b, a))
+
+def stft_distance(y_ref, y, sr: int) -> float:
+    "Multi-resolution STFT distance: spectral convergence + log-magnitude L1 (`stft_terms` summed); lower is better."
+    return sum(stft_terms(y_ref, y, sr))
 
 # %% ../../nbs/27_metrics_audio.ipynb #c010
 @torch.no_grad()
@@ -40,10 +44,10 @@ def mel_l1(y_ref, y, sr: int) -> float:
     return float(LogMelL1(sr)(b, a))
 
 # %% ../../nbs/27_metrics_audio.ipynb #c013
-def beat_f(y_ref, y, sr: int, window: float = 0.07) -> float:
-    "mir_eval beat F-measure (±`window` s) of the beats tracked in `y` against those tracked in `y_ref` (`audio_beats(method='track')`)."
+def beat_f(y_ref, y, sr: int, method: str = "track", window: float = 0.07) -> float:
+    "mir_eval beat F-measure (±`window` s) of the beats found in `y` against those found in `y_ref` by `audio_beats(method=method)`."
     a, b = (t[0].numpy() for t in _pair(y_ref, y, sr))
-    ref, est = (audio_beats(x, sr, method="track").times for x in (a, b))
+    ref, est = (audio_beats(x, sr, method=method).times for x in (a, b))
     if len(ref) == 0 and len(est) == 0: return 1.0
     return float(mir_eval.beat.f_measure(ref, est, f_measure_threshold=window))
 
