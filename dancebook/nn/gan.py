@@ -49,16 +49,18 @@ def feature_matching_loss(real_feats: list, fake_feats: list) -> torch.Tensor:
 # %% ../../nbs/32_nn_gan.ipynb #m001
 class WindowDiscriminator(nn.Module):
     "MelGAN's window discriminator: `(B, in_ch, T)` -> logits `(B, 1, ~T / stride**n_down)` and every layer's activations."
-    def __init__(self, in_ch: int = 1, base: int = 16, max_ch: int = 512, n_down: int = 3, stride: int = 4):
+    def __init__(self, in_ch: int = 1, base: int = 16, max_ch: int = 512, n_down: int = 3, stride: int = 4, kernel: int | None = None,
+                 grouped: bool = True):
         super().__init__()
         if base < 4 or base % 4 or n_down < 0 or stride < 1:
             raise ConfigError(f"WindowDiscriminator needs base a multiple of 4, n_down >= 0, stride >= 1; got {base}, {n_down}, {stride}")
         wn = nn.utils.parametrizations.weight_norm
         act = lambda conv: nn.Sequential(wn(conv), nn.LeakyReLU(0.2))
+        k = 10 * stride + 1 if kernel is None else kernel                       # MelGAN: 41 for stride 4
         layers, ch = [act(nn.Conv1d(in_ch, base, 15, padding=7, padding_mode="reflect"))], base
         for _ in range(n_down):
             out = min(ch * stride, max_ch)
-            layers.append(act(nn.Conv1d(ch, out, 10 * stride + 1, stride, padding=5 * stride, groups=ch // 4)))
+            layers.append(act(nn.Conv1d(ch, out, k, stride, padding=k // 2, groups=ch // 4 if grouped else 1)))
             ch = out
         layers.append(act(nn.Conv1d(ch, min(2 * ch, max_ch), 5, padding=2)))
         self.layers, self.out = nn.ModuleList(layers), wn(nn.Conv1d(min(2 * ch, max_ch), 1, 3, padding=1))
