@@ -29,7 +29,7 @@ from ..train import Learner, ValidationCB
 # %% auto #0
 __all__ = ['LEVELS', 'AUDIO_SUFFIXES', 'PAPER_TABLES', 'MusicVQVAEConfig', 'config', 'VQLevel', 'MusicVQVAE', 'music_dataset',
            'corpus_music', 'segments', 'ReconLoss', 'level_losses', 'train_step', 'valid_step', 'checkpoint_name',
-           'load_or_train', 'encode', 'decode', 'generate']
+           'load_or_train', 'encode', 'decode', 'generate', 'MelCodec']
 
 # %% ../../nbs/52_models_music_vqvae.ipynb #c006
 LEVELS = {"high": 128, "low": 32}   # hop lengths of the two levels (D2M-GAN §4.1, Creative-GAN §4.1.2)
@@ -42,7 +42,7 @@ class MusicVQVAEConfig:
     levels: dict = field(default_factory=lambda: dict(LEVELS))   # level name -> hop
     dim: int = 64                   # codebook dim (both papers)
     n_codes: int = 512              # codebook size (JukeBox: 2048 per level; ours for small)
-    base: int = 16                  # encoder width at the waveform rate, doubling per stage (ours)
+    width: int = 16                 # encoder width at the waveform rate, doubling per stage (ours)
     max_width: int = 64             # widest stage (ours)
     n_res: int = 2                  # dilated residual blocks per stage (ours)
     kernel: int = 3                 # their kernel
@@ -54,8 +54,9 @@ class MusicVQVAEConfig:
     batch_size: int = 8
     lr: float = 1e-3
     betas: tuple = (0.9, 0.999)
-    epochs: int = 100
-    max_steps: int | None = 500     # optimiser steps per level (None: all epochs)
+    epochs: int = 5
+    max_steps: int | None = None    # optimiser steps per level (None: all epochs)
+    train_segments: int | None = 800  # segments per epoch, spread evenly over all the music (None: every segment)
     w_wav: float = 1.0              # L1 on the waveform (Creative-GAN eq. 3)
     w_stft: float = 1.0             # multi-resolution STFT loss (ours)
     w_mel: float = 1.0              # log-mel L1 (ours; D2M-GAN eq. 7 for its generator)
@@ -68,10 +69,10 @@ class MusicVQVAEConfig:
         return max(h, int(self.segment_seconds * self.sr) // h * h)
 
 _PRESETS = {
-    "paper": dict(n_codes=2048, base=32, max_width=128, ema=False, segment_seconds=2.0, batch_size=16, lr=1e-5, betas=(0.5, 0.9),
-                  epochs=200, max_steps=None, w_stft=0.0, w_mel=0.0, valid_segments=64),
+    "paper": dict(n_codes=2048, width=32, max_width=128, ema=False, segment_seconds=2.0, batch_size=16, lr=1e-5, betas=(0.5, 0.9),
+                  epochs=200, train_segments=None, w_stft=0.0, w_mel=0.0, valid_segments=64),
     "small": dict(),
-    "smoke": dict(n_codes=32, base=4, max_width=16, n_res=1, segment_seconds=0.25, batch_size=4, epochs=1, max_steps=None,
+    "smoke": dict(n_codes=32, width=4, max_width=16, n_res=1, segment_seconds=0.25, batch_size=4, epochs=1, train_segments=48,
                   valid_segments=4),
 }
 
@@ -89,7 +90,7 @@ class VQLevel(nn.Module):
     "Encoder to `hop`, quantiser and decoder of one level: waveform `(B, N)` -> reconstruction `(B, N)` and `VQOut`."
     def __init__(self, hop: int, cfg: MusicVQVAEConfig):
         super().__init__()
-        kw = dict(dim=cfg.dim, base=cfg.base, max_width=cfg.max_width, n_res=cfg.n_res, kernel=cfg.kernel)
+        kw = dict(dim=cfg.dim, base=cfg.width, max_width=cfg.max_width, n_res=cfg.n_res, kernel=cfg.kernel)
         self.hop = hop
         self.encoder, self.decoder = ConvEncoder1d(hop, **kw), ConvDecoder1d(hop, **kw)
         self.vq = VectorQuantizer(cfg.n_codes, cfg.dim, cfg.beta, cfg.ema, cfg.decay, cfg.dead_threshold)
@@ -236,7 +237,7 @@ def load_or_train(cfg: MusicVQVAEConfig, dataset: str = "auto", seed: int = 0, d
         "Segments of `split` (loaded once)."
         if split not in data:
             waves = [w for _, w in corpus_music(dataset, split, cfg, data_dir)]
-            data[split] = segments(waves, cfg.segment, cfg.valid_segments if split == "test" else None)
+            data[split] = segments(waves, cfg.segment, cfg.valid_segments if split == "test" else cfg.train_segments)
         return data[split]
     recon = ReconLoss(cfg)
     for level in cfg.levels:
@@ -280,4 +281,38 @@ def generate(model: MusicVQVAE, y, sr: int, level: str = "low") -> tuple[np.ndar
     return y_hat[:n], rate
 
 # %% ../../nbs/52_models_music_vqvae.ipynb #c024
+@dataclass(frozen=True)
+class MelCodec:
+    "Baseline codec: a uniformly quantised log-mel spectrogram, inverted by Griffin-Lim."
+    hop: int = 512
+    n_mels: int = 32
+    bits: int = 4
+    db_range: float = 80.0
+    n_iter: int = 32
+
+    @classmethod
+    def at(cls, bit_rate: float, sr: int, n_mels: int = 32, bits: int = 4) -> "MelCodec":
+        "The codec that spends `bit_rate` bits/s at `sr` with `n_mels` bands of `bits` bits (its frame hop chosen to match)."
+        if not bit_rate > 0: raise ConfigError(f"bit rate must be positive, got {bit_rate}")
+        return cls(hop=max(1, round(sr * n_mels * bits / bit_rate)), n_mels=n_mels, bits=bits)
+
+    def bit_rate(self, sr: int) -> float: return sr / self.hop * self.n_mels * self.bits
+
+    @property
+    def n_fft(self) -> int: return max(1024, 2 ** math.ceil(math.log2(2 * self.hop)))
+
+    def __call__(self, y, sr: int) -> np.ndarray:
+        "The waveform `(N,)` rebuilt from `y`'s quantised log-mel spectrogram."
+        y = check_audio(y, sr, "music")
+        M = librosa.feature.melspectrogram(y=y, sr=sr, n_fft=self.n_fft, hop_length=self.hop, n_mels=self.n_mels)
+        peak = float(M.max())
+        if not peak > 0: raise DataError("music is silent (every sample is zero); there is nothing to encode")
+        db = np.clip(librosa.power_to_db(M, ref=peak), -self.db_range, 0)
+        levels = 2 ** self.bits - 1
+        db = np.round((db + self.db_range) / self.db_range * levels) / levels * self.db_range - self.db_range
+        y_hat = librosa.feature.inverse.mel_to_audio(librosa.db_to_power(db) * peak, sr=sr, n_fft=self.n_fft,
+                                                     hop_length=self.hop, n_iter=self.n_iter)
+        return np.pad(y_hat, (0, max(0, len(y) - len(y_hat))))[:len(y)].astype(np.float32)
+
+# %% ../../nbs/52_models_music_vqvae.ipynb #c027
 PAPER_TABLES: dict = {}
