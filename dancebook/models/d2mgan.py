@@ -114,15 +114,14 @@ class D2MGANConfig:
     max_steps: int | None = None    # cap on generator steps per level
     finetune: bool = True           # Table 6 "w/o fine-tune" when False: the VQ-VAE's decoder as it is
     ft_lr: float = 1e-5             # §4.1 synthesiser fine-tuning
-    ft_steps: int = 2000            # synthesiser fine-tuning steps per level (ours)
+    ft_epochs: int = 20             # synthesiser fine-tuning epochs per level (ours)
     denoise: bool = True            # spectral gating of generated music (§4.1 [53]; noisereduce)
 
 _PRESETS = {
-    "paper": dict(channels=256, d_motion=128, d_visual=128, n_res=3, d_base=16, d_down=4, epochs=200, ft_steps=20000,
-                  use_visual=False),
-    "small": dict(batch_size=8, lr=5e-4, ft_lr=1e-4, d_max=32, d_kernel=9, epochs=100, max_steps=300, ft_steps=60),
+    "paper": dict(use_visual=True, channels=256, d_motion=128, d_visual=128, n_res=3, d_base=16, d_down=4, epochs=200, ft_epochs=20),
+    "small": dict(hop=2.0, batch_size=8, lr=5e-4, ft_lr=1e-4, d_max=32, d_kernel=9, epochs=4, ft_epochs=1),
     "smoke": dict(seconds=1.0, hop=1.0, batch_size=2, channels=16, d_motion=16, d_visual=8, n_res=1, d_base=4, d_down=2, d_max=16, d_kernel=9,
-                  lr=5e-4, ft_lr=1e-4, epochs=1, max_steps=3, ft_steps=2, denoise=False),
+                  lr=5e-4, ft_lr=1e-4, epochs=1, ft_epochs=1, denoise=False),
 }
 
 def _preset_config(name: str) -> D2MGANConfig: return D2MGANConfig(preset=name, **_PRESETS[name])
@@ -356,7 +355,7 @@ class D2MGAN:
 _PARTS = {"gen": ("seconds", "hop", "fps", "motion", "use_motion", "use_visual", "d_motion", "d_visual", "channels", "kernel",
                   "n_dil", "res_kernel", "n_res", "sigma", "scale", "reshape", "n_scales", "d_base", "d_down", "d_max", "d_kernel", "lr", "betas", "batch_size",
                   "w_fm", "w_code", "w_wav", "w_mel", "epochs", "max_steps")}
-_PARTS["synth"] = _PARTS["gen"] + ("finetune", "ft_lr", "ft_steps")
+_PARTS["synth"] = _PARTS["gen"] + ("finetune", "ft_lr", "ft_epochs")
 
 def checkpoint_name(cfg: D2MGANConfig, part: str, level: str) -> str:
     "File name of a level's stage `part` ('gen' or 'synth'): part, level, hash of its fields changed from the preset."
@@ -404,7 +403,7 @@ def train_level(cfg: D2MGANConfig, level: str, vqvae, train_seg: tuple, valid_se
     if not cfg.finetune: return net.eval()
     net.synth.requires_grad_(True)
     opts = [_adam(net.synth, cfg.ft_lr, cfg), _adam(net.Dw, cfg.ft_lr, cfg)]
-    net = _fit(net, store.path(checkpoint_name(cfg, "synth", level)), data, synth_step, opts, cfg, 10 ** 6, cfg.ft_steps,
+    net = _fit(net, store.path(checkpoint_name(cfg, "synth", level)), data, synth_step, opts, cfg, cfg.ft_epochs, None,
                seed, device, progress, valid)
     return net.requires_grad_(False).eval()
 
