@@ -81,6 +81,7 @@ class D2MGANConfig:
     "Every size and setting of one D2M-GAN run (both levels share it; each level trains on its own)."
     preset: str = "small"
     levels: tuple = ("high", "low")
+    vqvae_preset: str | None = None # the music VQ-VAE's preset (None: this one)
     sr: int = 22050                 # §4.1 ("22.5 kHz", sic)
     seconds: float = 2.0            # training segment length (§4.1; Table 3: 2, 3, 4 s)
     hop: float = 0.5                # training segments start every `hop` s (ours)
@@ -352,7 +353,7 @@ class D2MGAN:
         if level not in self.nets: raise ConfigError(f"this D2M-GAN has levels {tuple(self.nets)}, not {level!r}")
         return self.nets[level]
 
-_PARTS = {"gen": ("seconds", "hop", "fps", "motion", "use_motion", "use_visual", "d_motion", "d_visual", "channels", "kernel",
+_PARTS = {"gen": ("vqvae_preset", "seconds", "hop", "fps", "motion", "use_motion", "use_visual", "d_motion", "d_visual", "channels", "kernel",
                   "n_dil", "res_kernel", "n_res", "sigma", "scale", "reshape", "n_scales", "d_base", "d_down", "d_max", "d_kernel", "lr", "betas", "batch_size",
                   "w_fm", "w_code", "w_wav", "w_mel", "epochs", "max_steps")}
 _PARTS["synth"] = _PARTS["gen"] + ("finetune", "ft_lr", "ft_epochs")
@@ -420,8 +421,8 @@ def load_or_train(cfg: D2MGANConfig, dataset: str = "auto", seed: int = 0, devic
     visual = _visual_features(cfg, dev) if cfg.use_visual else None
     render = dict(render=True, resolution=visual.resolution) if visual else {}
     corpora = [load_corpus(dataset, split, preset=cfg.preset, data_dir=data_dir, **render) for split in ("train", "test")]
-    vq = music_vqvae.load_or_train(music_vqvae.config(cfg.preset), dataset=corpora[0].name, seed=0, device=dev, data_dir=data_dir,
-                                   progress=progress)
+    vq = music_vqvae.load_or_train(music_vqvae.config(cfg.vqvae_preset or cfg.preset), dataset=corpora[0].name, seed=0, device=dev,
+                                   data_dir=data_dir, progress=progress)
     segs = [cut_segments(c, cfg, visual) for c in corpora]
     store = ArtifactStore("d2mgan", corpora[0].name, cfg.preset, seed)
     model = D2MGAN(cfg, corpora[0].name, vq, skeleton=corpora[0][0].skeleton, seed=seed)
