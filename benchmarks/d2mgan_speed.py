@@ -22,7 +22,8 @@ def untrained(cfg, clip) -> D.D2MGAN:
     "A D2M-GAN of `cfg`'s sizes with fresh weights (and a fresh VQ-VAE of the same preset)."
     vq = mv.MusicVQVAE(mv.config(cfg.vqvae_preset or cfg.preset)).eval()
     n_motion = D.clip_input(clip, cfg).shape[-1]
-    nets = {lv: D.D2MNet(cfg, lv, n_motion, 0, vq.level(lv).vq, vq.level(lv).decoder, 1.0).eval() for lv in cfg.levels}
+    nets = {lv: D.D2MNet(cfg, lv, n_motion, 0, vq.level(lv).vq, vq.level(lv).encoder, vq.level(lv).decoder, 1.0).eval()
+            for lv in cfg.levels}
     return D.D2MGAN(cfg, "synth", vq, nets, clip.skeleton)
 
 
