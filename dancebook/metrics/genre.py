@@ -52,7 +52,7 @@ def retrieve_genres(gen_emb, ref_emb, ref_genres, k: int = 1, gen_groups=None, r
 
 def genre_accuracy(gen_emb, gen_genres, ref_emb, ref_genres, k: int = 1, gen_groups=None, ref_groups=None,
                    per_item: bool = False):
-    "D2M-GAN's genre accuracy S_c / S_t: share of generated segments `(n, D)` whose retrieved real segment has their genre (or the `(n,)` hits)."
+    "D2M-GAN's genre accuracy S_c / S_t on embeddings (dancebook's: `models.audio_embed`, not VGGish): share of generated segments `(n, D)` whose retrieved real segment has their genre (or the `(n,)` hits)."
     got = retrieve_genres(gen_emb, ref_emb, ref_genres, k, gen_groups, ref_groups)
     hits = got == _labels(gen_genres, len(got), "gen_genres")
     return hits.astype(float) if per_item else float(hits.mean())
@@ -65,7 +65,7 @@ def chance_level(ref_genres) -> float:
 
 # %% ../../nbs/28_metrics_genre.ipynb #g012
 def dist_m(a_emb, b_emb=None) -> float:
-    "Creative-GAN's Dist_m: mean Euclidean distance over all pairs of pieces `(n, D)` (n >= 2), or over all cross pairs with `b_emb` `(m, D)`."
+    "Creative-GAN's Dist_m on embeddings (dancebook's: `models.audio_embed`, not VGGish): mean Euclidean distance over all pairs of pieces `(n, D)` (n >= 2), or over all cross pairs with `b_emb` `(m, D)`."
     a = _emb(a_emb, "embeddings")
     if b_emb is None:
         if len(a) < 2: raise DataError(f"Dist_m within one set needs at least 2 pieces, got {len(a)}")

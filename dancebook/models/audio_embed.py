@@ -63,7 +63,7 @@ _PRESETS = {
 def _preset_config(name: str) -> AudioEmbedConfig: return AudioEmbedConfig(preset=name, **_PRESETS[name])
 
 def config(preset: str | None = "small", **overrides) -> AudioEmbedConfig:
-    "The audio-embedding config of `preset` (`IN_TEST` forces `smoke`), with field overrides."
+    "The config of the in-project audio embedding (not VGGish/SoundNet) at `preset` (`IN_TEST` forces `smoke`), with field overrides."
     return preset_config(preset, _preset_config, "audio embedding config", **overrides)
 
 # %% ../../nbs/53_models_audio_embed.ipynb #c012
@@ -140,6 +140,7 @@ def genre_audio(cfg: AudioEmbedConfig, split: str = "train", dataset: str = "syn
 
 def holdout_clips(data: GenreAudio, per_genre: int) -> tuple[GenreAudio, GenreAudio]:
     "`data` split into (training, validation): the last `per_genre` clips of every genre are held out."
+    if per_genre < 1: raise ConfigError(f"valid_per_genre must be at least 1 (the validation curve needs held-out clips), got {per_genre}")
     fit, val = [], []
     for g in range(len(data.genres)):
         idx = np.flatnonzero(data.labels == g)
@@ -210,7 +211,7 @@ def checkpoint_name(cfg: AudioEmbedConfig, suffix: str = ".pt") -> str:
 
 def load_or_train(cfg: AudioEmbedConfig, dataset: str = "synth", seed: int = 0, device="auto", data_dir=None,
                   progress: bool = True) -> AudioEmbedNet:
-    "The genre embedding trained on `dataset`'s training split at `cfg` (artifact store: loaded, resumed or trained), in eval mode."
+    "The genre embedding (trained here, not VGGish/SoundNet) on `dataset`'s training split at `cfg` (artifact store: loaded, resumed or trained), in eval mode."
     dev = pick_device(device)
     data = genre_audio(cfg, "train", dataset, data_dir)
     fit, val = holdout_clips(data, cfg.valid_per_genre)
@@ -245,16 +246,16 @@ def embed(model: AudioEmbedNet, y, sr: int, seconds: float | None = None, batch_
     return predict(model, audio_windows(model, y, sr, seconds), batch_size=batch_size, fn=lambda m, x: m(x)[0]).numpy()
 
 def genre_probs(model: AudioEmbedNet, y, sr: int, seconds: float | None = None) -> np.ndarray:
-    "Genre probabilities `(K,)` of music `y` `(N,)`: the mean of its windows' softmax (order: `model.genres`)."
+    "Genre probabilities `(K,)` of music `y` `(N,)` by the in-project network (not VGGish): the mean of its windows' softmax (order: `model.genres`)."
     p = predict(model, audio_windows(model, y, sr, seconds), fn=lambda m, x: m(x)[1].softmax(-1))
     return p.mean(0).numpy()
 
 def predict_genre(model: AudioEmbedNet, y, sr: int, seconds: float | None = None) -> str:
-    "The most probable genre of music `y` `(N,)` at `sr`."
+    "The most probable of `model.genres` (SynthDance's, by the in-project network, not VGGish) for music `y` `(N,)` at `sr`."
     return model.genres[int(np.argmax(genre_probs(model, y, sr, seconds)))]
 
 def features(model: AudioEmbedNet, y: torch.Tensor) -> list[torch.Tensor]:
-    "Every conv block's activations `[(B, C_i, F_i, T_i)]` of waveforms `(B, N)` at `model.cfg.sr`, differentiable (for a perceptual loss)."
+    "Every conv block's activations `[(B, C_i, F_i, T_i)]` of waveforms `(B, N)` at `model.cfg.sr` on its device, differentiable: the stand-in for SoundNet's (not SoundNet) in a perceptual loss."
     return model.features(y)
 
 # %% ../../nbs/53_models_audio_embed.ipynb #c027
