@@ -219,8 +219,8 @@ def d_input(z: torch.Tensor, reshape: bool = True) -> torch.Tensor:
 # %% ../../nbs/55_models_d2mgan.ipynb #c025
 class D2MNet(nn.Module):
     "One level's generator, code discriminator, frozen quantiser (codebook), synthesiser (codes -> waveform), waveform discriminator."
-    def __init__(self, cfg: D2MGANConfig, level: str, n_motion: int, n_visual: int, vq: VectorQuantizer, synth: nn.Module,
-                 sigma: float):
+    def __init__(self, cfg: D2MGANConfig, level: str, n_motion: int, n_visual: int, vq: VectorQuantizer, encoder: nn.Module,
+                 synth: nn.Module, sigma: float):
         super().__init__()
         self.cfg, self.level, self.hop = cfg, level, LEVELS[level]
         dim = vq.dim
@@ -229,6 +229,7 @@ class D2MNet(nn.Module):
                                                      kernel=cfg.d_kernel, grouped=cfg.d_kernel is None)
         self.D, self.Dw = disc(1 if cfg.reshape else dim), disc(1)
         self.vq = copy.deepcopy(vq).requires_grad_(False)                      # only its quantise/lookup are used: never updated
+        self.phi = copy.deepcopy(encoder).requires_grad_(False)                # φ, the VQ-VAE's encoder: D's real input (eq. 2)
         self.synth = copy.deepcopy(synth).requires_grad_(False)
         self.mel = LogMelL1(cfg.sr)
 
@@ -285,15 +286,14 @@ def _audio_losses(net: D2MNet, y_hat: torch.Tensor, y: torch.Tensor) -> dict:
     return {"wav": F.l1_loss(y_hat, y), "mel": net.mel(y_hat, y)}
 
 def generator_terms(net: D2MNet, batch) -> tuple[torch.Tensor, torch.Tensor, dict]:
-    "The looked-up generation (straight through) `(B, dim, n)`, the real codes' vectors, and eqs. 5-7 (the latter two when weighted)."
+    "The generation σ·f `(B, dim, n)`, the encoder's φ(x_a) `(B, dim, n)`, and eqs. 5-7 (the latter two when weighted)."
     motion, visual, y, codes = batch
     cfg = net.cfg
     f = net.G(motion, visual, codes.shape[-1])
-    real = net.vq.lookup(codes)
-    fake, _ = quantize(f, net.vq)
-    terms = {"code": F.l1_loss(f, real)}
-    if cfg.w_wav or cfg.w_mel: terms.update(_audio_losses(net, net.synth(fake), y))
-    return fake, real, terms
+    with torch.no_grad(): real = net.phi.eval()(y)
+    terms = {"code": F.l1_loss(f, net.vq.lookup(codes))}
+    if cfg.w_wav or cfg.w_mel: terms.update(_audio_losses(net, net.synth(f), y))
+    return f, real, terms
 
 def _weighted(terms: dict, cfg: D2MGANConfig) -> torch.Tensor:
     "Eq. 8's sum of the terms present."
@@ -353,6 +353,7 @@ class D2MGAN:
         if level not in self.nets: raise ConfigError(f"this D2M-GAN has levels {tuple(self.nets)}, not {level!r}")
         return self.nets[level]
 
+_REVISION = "_r2"   # bumped when a stage's networks or losses change, so older checkpoints are not loaded as them
 _PARTS = {"gen": ("vqvae_preset", "seconds", "hop", "fps", "motion", "use_motion", "use_visual", "d_motion", "d_visual", "channels", "kernel",
                   "n_dil", "res_kernel", "n_res", "sigma", "scale", "reshape", "n_scales", "d_base", "d_down", "d_max", "d_kernel", "lr", "betas", "batch_size",
                   "w_fm", "w_code", "w_wav", "w_mel", "epochs", "max_steps")}
@@ -360,7 +361,7 @@ _PARTS["synth"] = _PARTS["gen"] + ("finetune", "ft_lr", "ft_epochs")
 
 def checkpoint_name(cfg: D2MGANConfig, part: str, level: str) -> str:
     "File name of a level's stage `part` ('gen' or 'synth'): part, level, hash of its fields changed from the preset."
-    return f"{part}_{level}{config_key(cfg, _preset_config(cfg.preset), _PARTS[part])}.pt"
+    return f"{part}_{level}{_REVISION}{config_key(cfg, _preset_config(cfg.preset), _PARTS[part])}.pt"
 
 def measure_sigma(vectors: torch.Tensor) -> float:
     "σ matched to the codebook: the largest absolute coordinate of code vectors `(..., dim, n)`, so tanh · σ reaches every one."
@@ -395,7 +396,8 @@ def train_level(cfg: D2MGANConfig, level: str, vqvae, train_seg: tuple, valid_se
     with torch.no_grad(): sigma = cfg.sigma if cfg.sigma is not None else measure_sigma(vq.lookup(codes))
     data, valid = Segments(*train_seg, codes), Segments(*valid_seg, vcodes)
     seed_everything(seed)
-    net = D2MNet(cfg, level, train_seg[0][0].shape[-1], train_seg[1][0].shape[-1], vq, vqvae.level(level).decoder, sigma)
+    lv = vqvae.level(level)
+    net = D2MNet(cfg, level, train_seg[0][0].shape[-1], train_seg[1][0].shape[-1], vq, lv.encoder, lv.decoder, sigma)
     if cfg.use_motion: _standardize(net.G.Gm, train_seg[0])
     if cfg.use_visual: _standardize(net.G.Gv, train_seg[1])
     opts = [_adam(net.G, cfg.lr, cfg), _adam(net.D, cfg.lr, cfg)]
