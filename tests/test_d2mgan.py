@@ -127,3 +127,11 @@ def test_bad_input_errors(model, clip):
     with pytest.raises(ConfigError, match="levels"): D.generate(model, clip.motion, clip.fps, level="mid")
     with pytest.raises(DataError, match="codes"): D.synthesize(model, [0, 10 ** 6], "high")
     with pytest.raises(ConfigError, match="unknown"): D.config("smoke", sigmaa=1)
+
+
+def test_visual_module_takes_the_video_and_needs_it(store):
+    vis = D.load_or_train(D.config("smoke", use_visual=True, levels=("high",)), dataset="synth", progress=False)
+    c = load_corpus("synth", "test", preset="smoke", render=True, resolution=32)[0]
+    y, sr = D.generate(vis, c.motion, c.fps, frames=c.frames, level="high")
+    assert len(y) == int(c.duration * sr) // 128 * 128 and np.isfinite(y).all()
+    with pytest.raises(DataError, match="video frames"): D.generate(vis, c.motion, c.fps, level="high")

@@ -271,6 +271,7 @@ def cut_segments(corpus: Corpus, cfg: D2MGANConfig, visual=None) -> tuple[list, 
     for clip in corpus:
         if clip.sr != cfg.sr: raise DataError(f"clip {clip.source} has music at {clip.sr} Hz; D2M-GAN runs at {cfg.sr} Hz")
         x, v = clip_input(clip, cfg), (visual(clip.frames, clip.fps) if visual else np.zeros((1, 0), np.float32))
+        if visual: v = np.pad(v, ((0, max(0, len(x) - len(v))), (0, 0)), mode="edge")[:len(x)]   # the video's rate may leave a frame short
         for t in np.arange(0.0, clip.duration - cfg.seconds + 1e-9, cfg.hop):
             s, a = round(t * cfg.fps), round(t * cfg.sr)
             if s + L > len(x) or a + N > len(clip.audio): break
