@@ -189,4 +189,4 @@ def test_paper_config_takes_one_matching_step_with_its_shapes():
     out = matching_step(learn, batch)
     S = pose_steps(db.length, len(cfg.widths))
     assert net.audio(batch[0]).shape == net.pose(batch[1]).shape == (8, S * cfg.d_feat)
-    assert np.isfinite(float(out["loss"])) and any(not torch.equal(a, b) for a, b in zip(before, net.parameters()))
+    assert np.isfinite(float(out["loss"].detach())) and any(not torch.equal(a, b) for a, b in zip(before, net.parameters()))
