@@ -16,7 +16,7 @@ from torch.utils.data import Dataset, TensorDataset
 
 from ..core import config_key, ConfigError, DataError, ArtifactStore, pick_device, preset_config, seed_everything
 from ..audio import check_audio
-from ..nn.audio import LogMelL1
+from ..nn.audio import LogMel
 from ..data.corpus import DATASET_GENRES, dance_dataset, load_corpus
 from ..tables import PaperTable
 from .. import train
@@ -77,7 +77,7 @@ class AudioEmbedNet(nn.Module):
         super().__init__()
         if len(genres) < 2: raise ConfigError(f"a genre classifier needs at least 2 genres, got {genres}")
         self.cfg, self.genres = cfg, tuple(genres)
-        self.mel = LogMelL1(cfg.sr, cfg.n_fft, cfg.hop, cfg.n_mels)          # its .logmel: the front end (nn.audio)
+        self.mel = LogMel(cfg.sr, cfg.n_fft, cfg.hop, cfg.n_mels)          # the front end, shared with nn.audio.LogMelL1
         self.bn0 = nn.BatchNorm1d(cfg.n_mels)
         widths = (1, *cfg.channels)
         self.blocks = nn.ModuleList(_block(a, b) for a, b in zip(widths[:-1], widths[1:]))
@@ -92,7 +92,7 @@ class AudioEmbedNet(nn.Module):
         "Activations of every conv block `[(B, C_i, F_i, T_i)]` for waveforms `(B, N)` (differentiable)."
         if y.ndim != 2 or y.shape[1] < self.min_samples:
             raise DataError(f"AudioEmbedNet expects waveforms (B, N >= {self.min_samples}) at {self.cfg.sr} Hz, got {tuple(y.shape)}")
-        m = self.mel.logmel(y)
+        m = self.mel(y)
         x = self.bn0(m - m.mean((1, 2), keepdim=True))[:, None]
         out = []
         for b in self.blocks: x = b(x); out.append(x)

@@ -17,7 +17,7 @@ from ..core import ConfigError, DataError
 
 # %% auto #0
 __all__ = ['ResBlock1d', 'res_stack', 'receptive_field', 'hop_strides', 'stage_widths', 'ConvEncoder1d', 'ConvDecoder1d',
-           'stft_resolutions', 'MultiResSTFTLoss', 'LogMelL1']
+           'stft_resolutions', 'MultiResSTFTLoss', 'LogMel', 'LogMelL1']
 
 # %% ../../nbs/35_nn_audio.ipynb #c006
 class ResBlock1d(nn.Module):
@@ -117,18 +117,23 @@ class MultiResSTFTLoss(nn.Module):
 
     def forward(self, y_hat: torch.Tensor, y: torch.Tensor) -> torch.Tensor: return sum(self.terms(y_hat, y))
 
-class LogMelL1(nn.Module):
-    "Mean |log mel(y_hat) - log mel(y)| of waveforms `(B, N)` (librosa's filterbank as a buffer); a scalar."
+class LogMel(nn.Module):
+    "Log-mel spectrogram `(B, n_mels, frames)` of waveforms `(B, N)`, differentiable (librosa's filterbank as a buffer)."
     def __init__(self, sr: int = 22050, n_fft: int = 1024, hop: int = 256, n_mels: int = 80, eps: float = 1e-5):
         super().__init__()
         self.n_fft, self.hop, self.eps = n_fft, hop, eps
         self.register_buffer("fb", torch.as_tensor(librosa.filters.mel(sr=sr, n_fft=n_fft, n_mels=n_mels), dtype=torch.float32), persistent=False)
         self.register_buffer("win", torch.hann_window(n_fft), persistent=False)
 
-    def logmel(self, y: torch.Tensor) -> torch.Tensor:
-        "Log-mel spectrogram `(B, n_mels, frames)` of `y` `(B, N)`."
+    def forward(self, y: torch.Tensor) -> torch.Tensor:
         S = torch.stft(y, self.n_fft, self.hop, window=self.win, return_complex=True).abs()
         return torch.log(self.fb @ S + self.eps)
+
+class LogMelL1(nn.Module):
+    "Mean |log mel(y_hat) - log mel(y)| of waveforms `(B, N)`; a scalar."
+    def __init__(self, sr: int = 22050, n_fft: int = 1024, hop: int = 256, n_mels: int = 80, eps: float = 1e-5):
+        super().__init__()
+        self.logmel = LogMel(sr, n_fft, hop, n_mels, eps)
 
     def forward(self, y_hat: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
         _check_pair(y_hat, y)
