@@ -14,9 +14,9 @@ import torch
 
 # %% auto #0
 __all__ = ['PRESETS', 'NO_DATA', 'DancebookError', 'ConfigError', 'DataError', 'DatasetNotFound', 'TrainingError', 'StorageError',
-           'Preset', 'in_test', 'resolve_preset_name', 'preset_config', 'get_preset', 'config_key', 'seed_everything',
-           'pick_device', 'project_root', 'resolve_data_dir', 'find_dataset', 'atomic_write', 'clean_temps',
-           'save_json', 'load_json', 'ArtifactStore']
+           'Preset', 'in_test', 'resolve_preset_name', 'preset_config', 'get_preset', 'show', 'config_key',
+           'seed_everything', 'pick_device', 'project_root', 'resolve_data_dir', 'find_dataset', 'atomic_write',
+           'clean_temps', 'save_json', 'load_json', 'ArtifactStore']
 
 # %% ../nbs/00_core.ipynb #c005
 class DancebookError(Exception):
@@ -80,6 +80,14 @@ def preset_config(preset: str | None, base: Callable, what: str, **overrides):
 def get_preset(name: str | None = None, **overrides) -> Preset:
     "The `Preset` called `name` (see `resolve_preset_name`), with optional field overrides."
     return preset_config(name, PRESETS.__getitem__, "preset", **overrides)
+
+# %% ../nbs/00_core.ipynb #c901
+def show(*objs):
+    "Display `objs` in a notebook kernel; do nothing where no frontend can draw them (nbdev_test, scripts)."
+    from IPython.core.interactiveshell import InteractiveShell
+    if InteractiveShell.initialized():
+        from IPython.display import display
+        display(*objs)
 
 # %% ../nbs/00_core.ipynb #c009b
 def config_key(cfg, base, names=None) -> str:

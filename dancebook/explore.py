@@ -13,9 +13,8 @@ import numpy as np
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 import ipywidgets as widgets
-from IPython.display import display
 
-from .core import ConfigError, DancebookError
+from .core import show, ConfigError, DancebookError
 from .skeleton import get_skeleton
 from .audio import Beats, audio_beats, onset_envelope
 from .motion import velocity_sum, visual_beats, sd_beats
@@ -283,4 +282,4 @@ class HarmonyExplorer:
                 f"BAS Bailando {s['bas_bailando']:.3f} · salient audio {s['n_salient_audio']}/{s['n_audio']}, "
                 f"salient visual {s['n_salient_visual']}/{s['n_visual']}, matched {s['n_sync']} — {self.clip.source}")
 
-    def _ipython_display_(self): display(self.box)
+    def _ipython_display_(self): show(self.box)

@@ -14,9 +14,8 @@ import yaml
 from scipy import stats
 import matplotlib.pyplot as plt, seaborn as sns
 import ipywidgets as widgets
-from IPython.display import display
 
-from .core import ConfigError, DataError, DatasetNotFound
+from .core import show, ConfigError, DataError, DatasetNotFound
 
 # %% auto #0
 __all__ = ['MEDIA_KINDS', 'QUESTIONS', 'LOG_COLUMNS', 'Item', 'Study', 'study_from_dict', 'load_study', 'Trial', 'rater_plan',
@@ -236,7 +235,7 @@ class StudyApp:
         self.answers.children = self.buttons[:n] if self.study.question == "ab" else self.buttons
         self.status.value = f"Trial {s.position + 1} of {len(s.plan)} (rater {s.rater})"
 
-    def _ipython_display_(self): display(self.box)
+    def _ipython_display_(self): show(self.box)
 
 # %% ../nbs/80_study.ipynb #c022
 def item_values(study: Study, values) -> dict:
