@@ -13,14 +13,16 @@ from .core import ConfigError, DataError, DancebookError, atomic_write
 from .skeleton import MEDIAPIPE33, get_skeleton, conversion_matrix
 
 # %% auto #0
-__all__ = ['ESTIMATOR', 'ESTIMATOR_VERSION', 'OFFLINE_COMPLEXITY', 'WORKER', 'SIDECAR_SUFFIX', 'POSE_FORMAT', 'MAX_GAP_SECONDS',
-           'FRAME_TOLERANCE', 'PoseEnvError', 'pose_python', 'pose_available', 'check_pose_env',
-           'check_estimator_options', 'convert_confidence', 'convert_pose', 'run_estimator', 'extract', 'sidecar_path',
-           'write_pose', 'read_pose', 'KeypointWarning', 'fill_gaps', 'align_keypoints', 'pose_folder', 'pck']
+__all__ = ['ESTIMATOR', 'ESTIMATOR_VERSION', 'OFFLINE_COMPLEXITY', 'FRAME_TOLERANCE', 'WORKER', 'SIDECAR_SUFFIX', 'POSE_FORMAT',
+           'MAX_GAP_SECONDS', 'PoseEnvError', 'pose_python', 'pose_available', 'check_pose_env',
+           'check_estimator_options', 'convert_confidence', 'convert_pose', 'check_complete', 'run_estimator',
+           'extract', 'sidecar_path', 'write_pose', 'read_pose', 'KeypointWarning', 'fill_gaps', 'align_keypoints',
+           'pose_folder', 'pck']
 
 # %% ../nbs/07_pose.ipynb #c006
 ESTIMATOR, ESTIMATOR_VERSION = "mediapipe.solutions.pose", "0.10.21"
 OFFLINE_COMPLEXITY = 1   # the only landmark model inside the mediapipe 0.10.21 wheel
+FRAME_TOLERANCE = 2      # keypoint files (and decoders) within ±2 frames of the video are aligned, see `align_keypoints`
 WORKER = Path(__file__).with_name("pose_worker.py") if "__file__" in globals() else None
 
 class PoseEnvError(DancebookError, RuntimeError):
@@ -84,15 +86,24 @@ def _frame_bar(total: int, display: bool):
     pb.update(0)
     return pb
 
+def check_complete(path, n: int, expected: int, fps: float):
+    "A `DataError` when far fewer than the `expected` frames (the container's duration × fps) decoded: a truncated file."
+    if expected > 0 and n < expected - max(FRAME_TOLERANCE, 0.01 * expected):
+        raise DataError(f"{path}: only {n} frames ({n / fps:.2f} s) decode but the file declares {expected} "
+                        f"({expected / fps:.2f} s): it is truncated or damaged; copy it again")
+
 def run_estimator(video, model_complexity: int = OFFLINE_COMPLEXITY, min_detection_confidence: float = 0.5,
                   progress: bool = True, root=None) -> dict:
     "MediaPipe Pose on every frame of `video`: a dict of the sidecar's fields (see `write_pose`)."
     from dancebook.data.io import check_file, _open_video
     check_estimator_options(model_complexity, min_detection_confidence)
-    py, path = check_pose_env(), check_file(video, "video file", root)
-    gen, meta = _open_video(path)
+    path = check_file(video, "video file", root)
+    gen, meta = _open_video(path)                                 # a bad video fails before the pose env is looked for
+    try: py = check_pose_env()
+    except PoseEnvError: gen.close(); raise
     (w, h), fps = meta["size"], float(meta["fps"])
-    pb = _frame_bar(int(round(float(meta.get("duration") or 0) * fps)), progress)
+    expected = int(round(float(meta.get("duration") or 0) * fps))
+    pb = _frame_bar(expected, progress)
     with tempfile.TemporaryDirectory(prefix="dancebook-pose-") as tmp:
         out, log = Path(tmp) / "pose.npz", Path(tmp) / "worker.log"
         with open(log, "wb") as lf:
@@ -114,6 +125,7 @@ def run_estimator(video, model_complexity: int = OFFLINE_COMPLEXITY, min_detecti
             proc.wait()
         if proc.returncode != 0 or not out.exists(): raise _worker_failure(proc, log, str(path))
         if n == 0: raise DataError(f"{path}: video has no frames")
+        check_complete(path, n, expected, fps)
         with np.load(out, allow_pickle=False) as z:
             kp, conf, version = z["keypoints"], z["confidence"], str(z["mediapipe_version"])
     pb.update(pb.total)
@@ -216,8 +228,6 @@ def fill_gaps(keypoints, confidence, fps: float, max_gap: float = MAX_GAP_SECOND
     return kp, conf, info
 
 # %% ../nbs/07_pose.ipynb #c021
-FRAME_TOLERANCE = 2
-
 def align_keypoints(keypoints, confidence, n_frames: int, tolerance: int = FRAME_TOLERANCE,
                     what: str = "keypoints") -> tuple[np.ndarray, np.ndarray]:
     "Keypoints `(T, J, 2)` and confidence `(T, J)` cut or padded at the end to `n_frames` if `|T - n_frames| <= tolerance`."
