@@ -4,7 +4,7 @@
 
 # %% ../nbs/07_pose.ipynb #c002
 from __future__ import annotations
-import os, subprocess, sys, tempfile, warnings
+import os, subprocess, sys, tempfile, warnings, zipfile
 from pathlib import Path
 
 import numpy as np
@@ -168,7 +168,7 @@ def read_pose(path) -> dict:
     path = Path(path)
     try:
         with np.load(path, allow_pickle=False) as z: d = {k: z[k] for k in z.files}
-    except (OSError, ValueError, EOFError) as e:
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as e:
         raise DataError(f"{path}: not a dancebook pose file ({type(e).__name__}: {str(e)[:80]})") from None
     missing = {"keypoints", "confidence", "fps", "layout"} - set(d)
     if missing: raise DataError(f"{path}: pose file lacks {sorted(missing)}; re-run `dancebook pose` on its folder")
@@ -214,8 +214,10 @@ def fill_gaps(keypoints, confidence, fps: float, max_gap: float = MAX_GAP_SECOND
                 for c in range(2): kp[a:b, j, c] = np.interp(t[a:b], [a - 1, b], kp[[a - 1, b], j, c])
                 info["interpolated"] += int(b - a)
             elif long_gaps == "error":
-                raise DataError(f"{what}: joint {j} is missing for {b - a} frames ({a}..{b - 1}), more than the "
-                                f"{limit} frames ({max_gap:g} s) interpolated; pass long_gaps='hold' to hold it")
+                why = ("at the start of the clip" if a == 0 else "at the end of the clip" if b == T
+                       else f"more than the {limit} frames ({max_gap:g} s) interpolated")
+                raise DataError(f"{what}: joint {j} is missing for {b - a} frames ({a}..{b - 1}), {why}; "
+                                "pass long_gaps='hold' to hold the nearest detection")
             else: kp[a:b, j] = kp[a - 1 if a > 0 else b, j]; info["held"] += int(b - a)
     if info["never_seen"]:
         seen = np.setdiff1d(np.arange(kp.shape[1]), info["never_seen"])

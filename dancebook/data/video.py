@@ -128,6 +128,8 @@ def load_video_folder(root: str | Path, size: tuple[int, int] | None = None, max
             if max_frames is not None and len(frames) == max_frames: kp, conf = kp[:max_frames], conf[:max_frames]   # the video was cut
             kp, conf = align_keypoints(kp, conf, len(frames), what=f"{kpath} (for {it['video']})")
             if size is not None: kp = kp * (np.array(size, np.float32) / info["size"])
+            if not (np.isfinite(kp).all(-1) & (conf > 0)).any():
+                skipped[str(it["video"])] = f"no person detected in any frame of {kpath.name}"; continue
             kp, conf, gaps = fill_gaps(kp, conf, fps, max_gap, long_gaps, what=str(kpath))
             meta.update(keypoint_confidence=conf, keypoint_gaps=gaps, **more)
         n = min(len(frames), int(len(audio) / rate * fps + 1e-6))
