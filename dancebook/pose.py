@@ -108,7 +108,8 @@ def run_estimator(video, model_complexity: int = OFFLINE_COMPLEXITY, min_detecti
         out, log = Path(tmp) / "pose.npz", Path(tmp) / "worker.log"
         with open(log, "wb") as lf:
             proc = subprocess.Popen([str(py), "-I", str(WORKER), str(w), str(h), str(out), str(model_complexity),
-                                     str(min_detection_confidence)], stdin=subprocess.PIPE, stdout=lf, stderr=lf)
+                                     str(min_detection_confidence)], stdin=subprocess.PIPE, stdout=lf, stderr=lf,
+                                    env={**os.environ, "MPLBACKEND": "Agg"})   # a notebook's inline backend is not in the pose env
             n = 0
             try:
                 for buf in gen:
