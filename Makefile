@@ -15,7 +15,7 @@ TIMEOUT ?= 1800
 NOTEBOOK_TIMEOUT ?=
 STAMP := $(VENV)/.dancebook-installed
 
-.PHONY: reports test lab clean sync venv
+.PHONY: reports test lab clean sync venv pose-env
 
 venv: $(STAMP)
 
@@ -46,6 +46,22 @@ test: sync
 lab: $(STAMP)
 	cd nbs && ../$(BIN)/jupyter lab --LabApp.default_url=/lab/tree/course/00_start_here.ipynb $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
 
+# 2-D pose (`dancebook pose`): MediaPipe 0.10.21 pins numpy<2, so it lives in its own venv, called as a subprocess.
+# Only what mediapipe.solutions.pose imports is installed (not jax, jaxlib, sentencepiece, sounddevice,
+# opencv-contrib); its full pose model ships inside the wheel, so it runs offline afterwards.
+POSE_VENV ?= .pose-venv
+POSE_REQS := mediapipe==0.10.21 numpy==1.26.4 opencv-python-headless==4.10.0.84 protobuf==4.25.8 \
+	absl-py==2.1.0 attrs==24.3.0 flatbuffers==24.12.23 matplotlib==3.9.4
+pose-env: $(POSE_VENV)/.pose-installed
+
+$(POSE_VENV)/.pose-installed: Makefile
+	test -x $(POSE_VENV)/bin/python || $(PYTHON) -m venv $(POSE_VENV)
+	$(POSE_VENV)/bin/python -m pip install --quiet --no-deps $(POSE_REQS)
+	$(POSE_VENV)/bin/python -m pip install --quiet --no-deps contourpy==1.3.1 cycler==0.12.1 fonttools==4.55.3 \
+		kiwisolver==1.4.8 packaging==24.2 pillow==11.1.0 pyparsing==3.2.1 python-dateutil==2.9.0.post0 six==1.17.0
+	$(POSE_VENV)/bin/python -c "import mediapipe as mp, numpy; mp.solutions.pose.Pose(model_complexity=1).close(); print('pose env ok: mediapipe', mp.__version__, 'numpy', numpy.__version__)"
+	touch $@
+
 clean:
-	rm -rf $(VENV) reports/*.html reports/index.json reports/_executed reports/mathjax reports/thumbs artifacts .pytest_cache .hypothesis
+	rm -rf $(VENV) $(POSE_VENV) reports/*.html reports/index.json reports/_executed reports/mathjax reports/thumbs artifacts .pytest_cache .hypothesis
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

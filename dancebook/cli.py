@@ -10,7 +10,7 @@ from pathlib import Path
 from . import reports
 
 # %% auto #0
-__all__ = ['DATASETS', 'MODELS', 'COMMANDS', 'USAGE', 'info', 'info_main', 'dance', 'dance_main', 'main']
+__all__ = ['DATASETS', 'MODELS', 'COMMANDS', 'USAGE', 'info', 'info_main', 'dance', 'dance_main', 'pose_main', 'main']
 
 # %% ../nbs/91_cli.ipynb #c005
 DATASETS = ("dance_with_melody", "ballroom", "aistpp")   # the folders `find_dataset` looks for
@@ -115,17 +115,35 @@ def dance_main(argv: list[str]) -> int:
         print(f"dancebook dance: {e}", file=sys.stderr); return 2
     return 0
 
+# %% ../nbs/91_cli.ipynb #e001
+def pose_main(argv: list[str]) -> int:
+    "`dancebook pose VIDEO_DIR [--overwrite]`; returns the exit code."
+    from dancebook.core import ConfigError, DataError, DatasetNotFound
+    from dancebook.pose import PoseEnvError, pose_folder
+    p = argparse.ArgumentParser(prog="dancebook pose", description="2-D pose of every video in a folder (offline, MediaPipe Pose).")
+    p.add_argument("video_dir", help="a folder of *.mp4 / *.avi videos (searched recursively)")
+    p.add_argument("--overwrite", action="store_true", help="run again on videos that already have keypoints")
+    p.add_argument("--min-detection-confidence", type=float, default=0.5, help="MediaPipe's person detection threshold (default 0.5)")
+    a = p.parse_args(argv)
+    try: res = pose_folder(a.video_dir, a.overwrite, min_detection_confidence=a.min_detection_confidence)
+    except (ConfigError, DataError, DatasetNotFound, PoseEnvError) as e:
+        print(f"dancebook pose: {e}", file=sys.stderr); return 2
+    failed = [v for v, r in res.items() if r.startswith("failed: ")]
+    print(f"{len(res) - len(failed)} of {len(res)} videos have keypoints" + (f"; {len(failed)} failed" if failed else ""))
+    return 1 if failed else 0
+
 # %% ../nbs/91_cli.ipynb #d002
 COMMANDS = {"reports": "run the experiment notebooks into HTML reports (dancebook reports --help for options)",
             "info": "version, device, data folder and the datasets found (--load: clips that load, skipped and why)",
-            "dance": "dance to your own music: dancebook dance SONG --model harmogan|danceit --out dance.mp4"}
-USAGE = "usage: dancebook {reports,info,dance} [options]\n\n" + "\n".join(f"  {k:<8} {v}" for k, v in COMMANDS.items())
+            "dance": "dance to your own music: dancebook dance SONG --model harmogan|danceit --out dance.mp4",
+            "pose": "2-D pose of every video in a folder, written beside each as <stem>.pose.npz (needs make pose-env)"}
+USAGE = "usage: dancebook {reports,info,dance,pose} [options]\n\n" + "\n".join(f"  {k:<8} {v}" for k, v in COMMANDS.items())
 
 def main(argv: list[str] | None = None) -> int:
     "Dispatch `dancebook <command>`."
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] in (["-h"], ["--help"]): print(USAGE); return 0
-    cmds = {"reports": lambda rest: reports.main(rest), "info": info_main, "dance": dance_main}
+    cmds = {"reports": lambda rest: reports.main(rest), "info": info_main, "dance": dance_main, "pose": pose_main}
     if not argv or argv[0] not in cmds:
         print(USAGE, file=sys.stderr)
         return 2

@@ -16,6 +16,8 @@ from .core import DanceClip, check_keypoints2d
 from ..frames import check_frames
 from .io import check_file, load_audio, read_video, Clips, _finish_audio
 from ..audio import check_audio
+from ..pose import (SIDECAR_SUFFIX, MAX_GAP_SECONDS, FRAME_TOLERANCE, read_pose, convert_pose,
+                            align_keypoints, fill_gaps)
 
 # %% auto #0
 __all__ = ['VIDEO_EXTS', 'AUDIO_EXTS', 'KEYPOINT_EXTS', 'VideoClip', 'read_keypoints', 'video_folder_items', 'load_video_folder']
@@ -63,7 +65,7 @@ class VideoClip:
 
 # %% ../../nbs/17_data_video.ipynb #c008
 def read_keypoints(path: str | Path, root: str | Path | None = None) -> tuple[np.ndarray, np.ndarray]:
-    "A `.npy`/`.json` keypoint file (inside `root` when given) -> `(keypoints (T, J, 2) float32, confidence (T, J))`."
+    "A `.npy`/`.json` keypoint file (inside `root` when given) -> `(keypoints (T, J, 2) float32, NaN where missing; confidence (T, J))`."
     path = check_file(path, "keypoint file", root)
     try:
         if path.suffix == ".npy": k = np.load(path, allow_pickle=False)
@@ -77,13 +79,13 @@ def read_keypoints(path: str | Path, root: str | Path | None = None) -> tuple[np
     if k.ndim != 3 or k.shape[-1] not in (2, 3) or not len(k):
         raise DataError(f"{path}: keypoints must be (T, J, 2) or (T, J, 3), got {k.shape}")
     k = k.astype(np.float32)
-    conf = k[..., 2].copy() if k.shape[-1] == 3 else np.ones(k.shape[:2], np.float32)
-    missing = ~np.isfinite(k[..., :2]).all(-1)
+    conf = np.nan_to_num(k[..., 2]) if k.shape[-1] == 3 else np.ones(k.shape[:2], np.float32)
+    missing = ~np.isfinite(k[..., :2]).all(-1) | (conf <= 0)
     conf[missing] = 0
-    return np.where(missing[..., None], 0, k[..., :2]), np.nan_to_num(conf)
+    return np.where(missing[..., None], np.nan, k[..., :2]), conf
 
 # %% ../../nbs/17_data_video.ipynb #c011
-VIDEO_EXTS, AUDIO_EXTS, KEYPOINT_EXTS = (".mp4", ".avi"), (".wav", ".mp3", ".flac", ".ogg", ".m4a"), (".npy", ".json")
+VIDEO_EXTS, AUDIO_EXTS, KEYPOINT_EXTS = (".mp4", ".avi"), (".wav", ".mp3", ".flac", ".ogg", ".m4a"), (SIDECAR_SUFFIX, ".npy", ".json")
 
 def video_folder_items(root: str | Path) -> list[dict]:
     "Each video under `root` with its sibling audio and keypoint files (or None) and genre folder."
@@ -95,8 +97,20 @@ def video_folder_items(root: str | Path) -> list[dict]:
     return [{"video": v, "audio": sib(v, AUDIO_EXTS), "keypoints": sib(v, KEYPOINT_EXTS),
              "genre": v.parent.relative_to(root).parts[0] if v.parent != root else None} for v in vids]
 
+def _pose_sidecar(path: Path, skeleton: str | None, fps: float, info: dict) -> tuple[np.ndarray, np.ndarray, dict]:
+    "Keypoints and confidence of a `.pose.npz` on `skeleton` (None: its own layout), checked against the video."
+    d = read_pose(path)
+    if abs(d["fps"] - fps) > 0.01 * fps:
+        raise DataError(f"{path}: keypoints at {d['fps']:g} fps but the video runs at {fps:g} fps; re-run `dancebook pose`")
+    if "size" in d and tuple(int(v) for v in d["size"]) != tuple(info["size"]):
+        raise DataError(f"{path}: keypoints are for {tuple(d['size'])} frames but the video is {tuple(info['size'])}; re-run `dancebook pose`")
+    kp, conf = convert_pose(d["keypoints"], d["confidence"], d["layout"], skeleton or d["layout"])
+    return kp, conf, {"keypoint_layout": skeleton or d["layout"],
+                      "keypoint_estimator": f"{d.get('estimator', '?')} {d.get('estimator_version', '')}".strip()}
+
 def load_video_folder(root: str | Path, size: tuple[int, int] | None = None, max_frames: int | None = None,
-                      sr: int | None = None) -> Clips:
+                      sr: int | None = None, skeleton: str | None = "coco17", max_gap: float = MAX_GAP_SECONDS,
+                      long_gaps: str = "hold") -> Clips:
     "Every video of a folder as a `VideoClip` (frames, music, optional keypoints); videos without music are skipped."
     clips, skipped = Clips(), {}
     for it in video_folder_items(root):
@@ -108,11 +122,16 @@ def load_video_folder(root: str | Path, size: tuple[int, int] | None = None, max
         meta = {"video": str(it["video"]), "audio_from": str(it["audio"] or it["video"])}
         kp = None
         if it["keypoints"] is not None:
-            kp, meta["keypoint_confidence"] = read_keypoints(it["keypoints"], root)
-            if len(kp) < len(frames) or (max_frames is None and len(kp) != len(frames)):
-                raise DataError(f"{it['keypoints']}: {len(kp)} keypoint frames but {it['video']} has {len(frames)} frames")
+            kpath = Path(it["keypoints"])
+            if kpath.name.endswith(SIDECAR_SUFFIX): kp, conf, more = _pose_sidecar(check_file(kpath, "keypoint file", root), skeleton, fps, info)
+            else: (kp, conf), more = read_keypoints(kpath, root), {"keypoint_layout": "as in the file"}
+            if max_frames is not None and len(frames) == max_frames: kp, conf = kp[:max_frames], conf[:max_frames]   # the video was cut
+            kp, conf = align_keypoints(kp, conf, len(frames), what=f"{kpath} (for {it['video']})")
             if size is not None: kp = kp * (np.array(size, np.float32) / info["size"])
-            kp, meta["keypoint_confidence"] = kp[:len(frames)], meta["keypoint_confidence"][:len(frames)]
+            if not (np.isfinite(kp).all(-1) & (conf > 0)).any():
+                skipped[str(it["video"])] = f"no person detected in any frame of {kpath.name}"; continue
+            kp, conf, gaps = fill_gaps(kp, conf, fps, max_gap, long_gaps, what=str(kpath))
+            meta.update(keypoint_confidence=conf, keypoint_gaps=gaps, **more)
         n = min(len(frames), int(len(audio) / rate * fps + 1e-6))
         if n < 0.95 * len(frames):
             raise DataError(f"{meta['audio_from']}: music is {len(audio) / rate:.2f}s but {it['video']} is {len(frames) / fps:.2f}s")
