@@ -68,6 +68,7 @@ class HarmoGANConfig:
     feat_channels: tuple = (32, 64, 64)
     noise_std: float = 0.1
     dropout: float = 0.1
+    anchor: str = "last"              # outputs are offsets from "last": the last given pose; "mean": the mean training pose (ours)
     # losses (eq. 13-20; weights ours, the paper's were lost)
     w_kl: float = 1.0
     w_mse: float = 10.0
@@ -104,6 +105,7 @@ class HarmoGANConfig:
         L = self.unit_frames
         if L < 8 or L % 4: raise ConfigError(f"a meter unit must span a multiple of 4 frames (>= 8) for the 4-part "
                                              f"spatio-temporal discriminator; unit_seconds={self.unit_seconds} gives {L}")
+        if self.anchor not in ("last", "mean"): raise ConfigError(f"anchor must be 'last' or 'mean', got {self.anchor!r}")
         if self.units not in ("meter", "fixed"): raise ConfigError(f"units must be 'meter' or 'fixed', got {self.units!r}")
         if self.valid_every == 1: raise ConfigError("valid_every=1 would hold out every training clip; use 0 (none) or >= 2")
         if self.n_joints != 21: raise ConfigError(f"HarmoGAN uses 21 joints, got n_joints={self.n_joints}")
@@ -127,7 +129,7 @@ def config(preset: str | None = "small", **overrides) -> HarmoGANConfig:
     return preset_config(preset, _preset_config, "HarmoGAN config", **overrides)
 
 # %% ../../nbs/50_models_harmogan.ipynb #h002
-REVISION = 2   # bumped when the networks or the training change in code, so older checkpoints are never loaded
+REVISION = 3   # bumped when the networks or the training change in code, so older checkpoints are never loaded
 
 def artifact_store(cfg: HarmoGANConfig, dataset: str, seed: int = 0) -> ArtifactStore:
     "Where `cfg`'s runs on `dataset` live: `<preset>-r<REVISION>`, plus `-<hash of the fields that differ from it>` (variant aside)."
@@ -241,11 +243,15 @@ class Generator(nn.Module):
         self.pose_dec = nn.Sequential(dense_stack([2 * H, H, H]), nn.Dropout(cfg.dropout), nn.Linear(H, J * 2))
         self.lift = nn.Sequential(dense_stack([J * 2 + 2 * H, H, H]), nn.Linear(H, J * 3))
         for head in (self.pose_dec[-1], self.lift[-1]): nn.init.zeros_(head.weight); nn.init.zeros_(head.bias)
+        self.anchor = cfg.anchor
+        self.register_buffer("mean_pose", torch.zeros(J, 3))   # (J, 3) unit-local mean training pose: the "mean" anchor
 
     def forward(self, mfcc: torch.Tensor, visual: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         B, L = visual.shape[:2]
-        last = (visual[..., -1].sum(1).long() - 1).clamp(min=0)                 # last given frame of each unit
-        anchor = visual[torch.arange(B), last, :-1].unflatten(-1, (self.J, 3))[:, None]   # (B, 1, J, 3)
+        if self.anchor == "mean": anchor = self.mean_pose.expand(B, 1, -1, -1)                      # (B, 1, J, 3)
+        else:
+            last = (visual[..., -1].sum(1).long() - 1).clamp(min=0)             # last given frame of each unit
+            anchor = visual[torch.arange(B), last, :-1].unflatten(-1, (self.J, 3))[:, None]   # (B, 1, J, 3)
         h = self.dec_gru(torch.cat([self.audio_enc(self.noise(mfcc)), self.pose_enc(visual)], -1))
         p2 = self.pose_dec(h).unflatten(-1, (self.J, 2)) + anchor[..., :2]
         lift = self.lift(torch.cat([p2.flatten(-2), h], -1)).unflatten(-1, (self.J, 3))
@@ -477,7 +483,7 @@ def pretrain(cfg: HarmoGANConfig, units: MeterUnits, ckpt, seed: int = 0, device
     model = HarmoGAN(cfg)
     if not ckpt.exists():      # else loading or resuming restores them (fitting them uses no global RNG)
         fit_pose_features(model.pose_features, units.pose, steps=cfg.feat_steps, seed=seed)
-        model.rest_pose.copy_(units.pose[:, 0].mean(0))
+        model.rest_pose.copy_(units.pose[:, 0].mean(0)); model.generator.mean_pose.copy_(units.pose.mean((0, 1)))
     return load_or_fit(model, ckpt, lambda m, cbs: make_learner(m, units, 1, cbs, device, seed, valid), cfg.pre_epochs, progress=progress)
 
 # %% ../../nbs/50_models_harmogan.ipynb #c063
