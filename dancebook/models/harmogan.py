@@ -68,7 +68,7 @@ class HarmoGANConfig:
     feat_channels: tuple = (32, 64, 64)
     noise_std: float = 0.1
     dropout: float = 0.1
-    anchor: str = "last"              # outputs are offsets from "last": the last given pose; "mean": the mean training pose (ours)
+    anchor: str = "mean"              # outputs are offsets from "mean": the mean training pose, or "last": the last given pose (ours)
     # losses (eq. 13-20; weights ours, the paper's were lost)
     w_kl: float = 1.0
     w_mse: float = 10.0
@@ -116,7 +116,7 @@ class HarmoGANConfig:
 
 _PRESETS = {
     "paper": dict(hidden=512, gru_layers=2, d_hidden=256, feat_channels=(64, 128, 128), feat_steps=2000),
-    "small": dict(hidden=64, d_hidden=32, batch_size=32, pre_epochs=4, pre_every=3, gan_epochs=4, gan_lr=5e-4,
+    "small": dict(hidden=64, d_hidden=32, batch_size=32, pre_epochs=12, pre_every=4, gan_epochs=4, gan_lr=5e-4,
                   gan_every=2, feat_steps=300),
     "smoke": dict(hidden=24, d_hidden=16, feat_channels=(8, 16, 16), batch_size=2, pre_epochs=1, pre_every=1,
                   gan_epochs=1, gan_every=1, feat_steps=10, max_units=32),
