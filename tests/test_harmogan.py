@@ -221,9 +221,38 @@ def test_generate_60_seconds_from_one_pose():
     torch.manual_seed(0)
     m = HarmoGAN(cfg).eval()
     clip = toy_clip(seconds=60.0, fps=FPS)
+    m.generator.mean_pose.copy_(torch.from_numpy(H.unit_local(clip_motion(clip, FPS)[:1])[0][0]))   # what pretrain would set
     out, fps = generate(m, clip.audio, clip.sr, clip_motion(clip, FPS)[0])
     assert out.shape == (900, 21, 3) and fps == FPS and np.isfinite(out).all()
     assert out.std(0).mean() > 0                               # it moves
+
+
+@pytest.mark.parametrize("anchor", ["last", "mean"])
+def test_a_trained_generator_keeps_its_skeleton_over_a_minute(anchor):
+    "Recurrent units feed on their own output: whatever the weights, the body keeps the initial pose's bone lengths."
+    cfg = config("smoke", anchor=anchor)
+    torch.manual_seed(1)
+    m = HarmoGAN(cfg)
+    with torch.no_grad():                                      # weights far from zero-initialised heads: output that drifts
+        for p in m.generator.parameters(): p.add_(0.3 * torch.randn_like(p))
+    m.eval()
+    clip = toy_clip(seconds=60.0, fps=FPS)
+    init = clip_motion(clip, FPS)[0]
+    out = generate(m, clip.audio, clip.sr, init)[0]
+    np.testing.assert_allclose(H.bone_lengths(out), np.broadcast_to(H.bone_lengths(init), (len(out), 20)), rtol=1e-4, atol=1e-5)
+    height = out[:, 0, 1] - out[:, [9, 18], 1].min(1)
+    assert np.isfinite(out).all() and height.max() <= np.linalg.norm(init[0] - init[9]) + H.bone_lengths(init).sum()
+
+
+def test_fixed_windows_match_meter_units_in_number():
+    "The fixed-window ablation gets as many units as meter units, evenly spaced, with the median given length."
+    cfg = config("smoke")
+    clip = toy_clip(seconds=30.0, fps=FPS)
+    meter = H.music_features(clip.audio, clip.sr, cfg).units
+    fixed = H.music_features(clip.audio, clip.sr, replace(cfg, units="fixed")).units
+    assert len(fixed) == len(meter) > 2
+    starts = np.array([s for s, _ in fixed])
+    assert np.ptp(np.diff(starts)) <= 1 and {g for _, g in fixed} == {int(np.median([g for _, g in meter]))}
 
 
 def test_bad_inputs_raise_dancebook_errors():

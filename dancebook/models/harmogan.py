@@ -28,13 +28,13 @@ from ..train import load_or_train as load_or_fit
 from ..tables import PaperTable
 
 # %% auto #0
-__all__ = ['VARIANTS', 'REVISION', 'TRAIN_GENRES', 'PAPER_TABLES', 'Variant', 'HarmoGANConfig', 'config', 'artifact_store',
-           'clip_motion', 'MusicFeatures', 'music_features', 'clip_features', 'unit_local', 'visual_input',
-           'MeterUnits', 'make_units', 'split_valid', 'Generator', 'motion_input', 'CrossModalD', 'SpatioTemporalD',
-           'kl_pose_loss', 'mse_pose_loss', 'PoseFeatureNet', 'feature_loss', 'fit_pose_features',
-           'padded_velocity_sum', 'soft_visual_beats', 'soft_harmony', 'harmony_loss', 'HarmoGAN', 'pose_loss',
-           'weighted', 'pose_step', 'adversarial_step', 'joint_speed', 'valid_step', 'make_learner', 'loss_shares',
-           'pretrain', 'load_or_train', 'predict_units', 'generate']
+__all__ = ['VARIANTS', 'REVISION', 'TRAIN_GENRES', 'DWM21_TREE', 'PAPER_TABLES', 'Variant', 'HarmoGANConfig', 'config',
+           'artifact_store', 'clip_motion', 'MusicFeatures', 'music_features', 'fixed_units', 'clip_features',
+           'unit_local', 'visual_input', 'MeterUnits', 'make_units', 'split_valid', 'Generator', 'motion_input',
+           'CrossModalD', 'SpatioTemporalD', 'kl_pose_loss', 'mse_pose_loss', 'PoseFeatureNet', 'feature_loss',
+           'fit_pose_features', 'padded_velocity_sum', 'soft_visual_beats', 'soft_harmony', 'harmony_loss', 'HarmoGAN',
+           'pose_loss', 'weighted', 'pose_step', 'adversarial_step', 'joint_speed', 'valid_step', 'make_learner',
+           'loss_shares', 'pretrain', 'load_or_train', 'predict_units', 'bone_lengths', 'fix_bones', 'generate']
 
 # %% ../../nbs/50_models_harmogan.ipynb #c006
 class Variant(NamedTuple):
@@ -60,6 +60,7 @@ class HarmoGANConfig:
     n_mfcc: int = 20                  # (ours)
     unit_seconds: float = 4.0         # meter-unit length T (ours; the paper's T was lost)
     carry: int = 2                    # beats carried over from the preceding meter (ours: "a few")
+    units: str = "meter"              # "meter": meter units (§IV-A); "fixed": evenly spaced windows, the ablation (ours)
     # networks (sizes ours: the paper gives none)
     hidden: int = 128
     gru_layers: int = 1
@@ -67,6 +68,7 @@ class HarmoGANConfig:
     feat_channels: tuple = (32, 64, 64)
     noise_std: float = 0.1
     dropout: float = 0.1
+    anchor: str = "mean"              # outputs are offsets from "mean": the mean training pose, or "last": the last given pose (ours)
     # losses (eq. 13-20; weights ours, the paper's were lost)
     w_kl: float = 1.0
     w_mse: float = 10.0
@@ -103,6 +105,8 @@ class HarmoGANConfig:
         L = self.unit_frames
         if L < 8 or L % 4: raise ConfigError(f"a meter unit must span a multiple of 4 frames (>= 8) for the 4-part "
                                              f"spatio-temporal discriminator; unit_seconds={self.unit_seconds} gives {L}")
+        if self.anchor not in ("last", "mean"): raise ConfigError(f"anchor must be 'last' or 'mean', got {self.anchor!r}")
+        if self.units not in ("meter", "fixed"): raise ConfigError(f"units must be 'meter' or 'fixed', got {self.units!r}")
         if self.valid_every == 1: raise ConfigError("valid_every=1 would hold out every training clip; use 0 (none) or >= 2")
         if self.n_joints != 21: raise ConfigError(f"HarmoGAN uses 21 joints, got n_joints={self.n_joints}")
         h = self.harmony
@@ -112,7 +116,7 @@ class HarmoGANConfig:
 
 _PRESETS = {
     "paper": dict(hidden=512, gru_layers=2, d_hidden=256, feat_channels=(64, 128, 128), feat_steps=2000),
-    "small": dict(hidden=64, d_hidden=32, batch_size=32, pre_epochs=4, pre_every=3, gan_epochs=4, gan_lr=5e-4,
+    "small": dict(hidden=64, d_hidden=32, batch_size=32, pre_epochs=12, pre_every=4, gan_epochs=4, gan_lr=5e-4,
                   gan_every=2, feat_steps=300),
     "smoke": dict(hidden=24, d_hidden=16, feat_channels=(8, 16, 16), batch_size=2, pre_epochs=1, pre_every=1,
                   gan_epochs=1, gan_every=1, feat_steps=10, max_units=32),
@@ -125,7 +129,7 @@ def config(preset: str | None = "small", **overrides) -> HarmoGANConfig:
     return preset_config(preset, _preset_config, "HarmoGAN config", **overrides)
 
 # %% ../../nbs/50_models_harmogan.ipynb #h002
-REVISION = 2   # bumped when the networks or the training change in code, so older checkpoints are never loaded
+REVISION = 3   # bumped when the networks or the training change in code, so older checkpoints are never loaded
 
 def artifact_store(cfg: HarmoGANConfig, dataset: str, seed: int = 0) -> ArtifactStore:
     "Where `cfg`'s runs on `dataset` live: `<preset>-r<REVISION>`, plus `-<hash of the fields that differ from it>` (variant aside)."
@@ -166,7 +170,13 @@ def music_features(y: np.ndarray, sr: int, cfg: HarmoGANConfig, n_frames: int | 
             s = int(round(u.start * cfg.fps))
             g = int(frames[min(u.first_beat + cfg.carry, len(frames) - 1)]) - s
             if s + cfg.unit_frames <= T: units.append((s, int(np.clip(g, 1, cfg.unit_frames // 2))))
+    if cfg.units == "fixed" and units: units = fixed_units(T, len(units), int(np.median([g for _, g in units])), cfg.unit_frames)
     return MusicFeatures(mf.astype(np.float32), flags, frames, units)
+
+def fixed_units(n_frames: int, n_units: int, given: int, length: int) -> list:
+    "The fixed-window ablation: `n_units` windows of `length` frames evenly spaced over `n_frames`, each with `given` given frames."
+    starts = np.linspace(0, n_frames - length, n_units).round().astype(int) if n_frames >= length else np.array([], int)
+    return [(int(s), given) for s in starts]
 
 def clip_features(clip: DanceClip, cfg: HarmoGANConfig) -> tuple[np.ndarray, MusicFeatures]:
     "The clip's motion `(T, 21, 3)` (`clip_motion`) and its music's `MusicFeatures`, both at `cfg.fps`."
@@ -233,11 +243,15 @@ class Generator(nn.Module):
         self.pose_dec = nn.Sequential(dense_stack([2 * H, H, H]), nn.Dropout(cfg.dropout), nn.Linear(H, J * 2))
         self.lift = nn.Sequential(dense_stack([J * 2 + 2 * H, H, H]), nn.Linear(H, J * 3))
         for head in (self.pose_dec[-1], self.lift[-1]): nn.init.zeros_(head.weight); nn.init.zeros_(head.bias)
+        self.anchor = cfg.anchor
+        self.register_buffer("mean_pose", torch.zeros(J, 3))   # (J, 3) unit-local mean training pose: the "mean" anchor
 
     def forward(self, mfcc: torch.Tensor, visual: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         B, L = visual.shape[:2]
-        last = (visual[..., -1].sum(1).long() - 1).clamp(min=0)                 # last given frame of each unit
-        anchor = visual[torch.arange(B), last, :-1].unflatten(-1, (self.J, 3))[:, None]   # (B, 1, J, 3)
+        if self.anchor == "mean": anchor = self.mean_pose.expand(B, 1, -1, -1)                      # (B, 1, J, 3)
+        else:
+            last = (visual[..., -1].sum(1).long() - 1).clamp(min=0)             # last given frame of each unit
+            anchor = visual[torch.arange(B), last, :-1].unflatten(-1, (self.J, 3))[:, None]   # (B, 1, J, 3)
         h = self.dec_gru(torch.cat([self.audio_enc(self.noise(mfcc)), self.pose_enc(visual)], -1))
         p2 = self.pose_dec(h).unflatten(-1, (self.J, 2)) + anchor[..., :2]
         lift = self.lift(torch.cat([p2.flatten(-2), h], -1)).unflatten(-1, (self.J, 3))
@@ -469,7 +483,7 @@ def pretrain(cfg: HarmoGANConfig, units: MeterUnits, ckpt, seed: int = 0, device
     model = HarmoGAN(cfg)
     if not ckpt.exists():      # else loading or resuming restores them (fitting them uses no global RNG)
         fit_pose_features(model.pose_features, units.pose, steps=cfg.feat_steps, seed=seed)
-        model.rest_pose.copy_(units.pose[:, 0].mean(0))
+        model.rest_pose.copy_(units.pose[:, 0].mean(0)); model.generator.mean_pose.copy_(units.pose.mean((0, 1)))
     return load_or_fit(model, ckpt, lambda m, cbs: make_learner(m, units, 1, cbs, device, seed, valid), cfg.pre_epochs, progress=progress)
 
 # %% ../../nbs/50_models_harmogan.ipynb #c063
@@ -495,13 +509,31 @@ def predict_units(model: HarmoGAN, units: MeterUnits, batch_size: int = 64) -> n
     return predict(model.generator, units.mfcc, visual_input(units.pose, units.given), batch_size=batch_size,
                    fn=lambda gen, mfcc, visual: gen(mfcc, visual)[1]).numpy()
 
+# %% ../../nbs/50_models_harmogan.ipynb #k002
+DWM21_TREE = ((2, 3), (2, 12), (3, 1), (1, 0), (3, 4), (4, 5), (5, 6), (12, 13), (13, 14), (14, 15),
+              (2, 7), (7, 8), (8, 9), (9, 10), (10, 11), (2, 16), (16, 17), (17, 18), (18, 19), (19, 20))   # (parent, child), from the pelvis
+
+def bone_lengths(pose: np.ndarray) -> np.ndarray:
+    "Lengths `(..., 20)` of the `DWM21_TREE` bones of poses `(..., 21, 3)`."
+    p = np.asarray(pose, np.float32)
+    return np.stack([np.linalg.norm(p[..., c, :] - p[..., a, :], axis=-1) for a, c in DWM21_TREE], -1)
+
+def fix_bones(motion: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    "Poses `(..., 21, 3)` with every `DWM21_TREE` bone set to `lengths` `(20,)`, bone directions and the pelvis kept."
+    m = np.asarray(motion, np.float32); out = m.copy()
+    for k, (a, c) in enumerate(DWM21_TREE):
+        d = m[..., c, :] - m[..., a, :]
+        out[..., c, :] = out[..., a, :] + lengths[k] * d / (np.linalg.norm(d, axis=-1, keepdims=True) + 1e-8)
+    return out
+
 # %% ../../nbs/50_models_harmogan.ipynb #c069
 @torch.no_grad()
 def generate(model: HarmoGAN, y: np.ndarray, sr: int, init_pose: np.ndarray | None = None) -> tuple[np.ndarray, float]:
-    "Dance `(T, 21, 3)` and its rate `cfg.fps` for mono music `y` `(N,)` at `sr`, from `init_pose` `(21, 3)` (None: `rest_pose`)."
+    "Dance `(T, 21, 3)` (on `init_pose`'s bone lengths) and its rate `cfg.fps` for mono music `y` `(N,)` at `sr`, from `init_pose` `(21, 3)` (None: `rest_pose`)."
     c, L = model.cfg, model.cfg.unit_frames
     init_pose = model.rest_pose.cpu().numpy() if init_pose is None else np.asarray(init_pose, np.float32)
     if init_pose.shape != (21, 3): raise DataError(f"init_pose must have shape (21, 3), got {init_pose.shape}")
+    lengths = bone_lengths(init_pose)
     y = check_audio(y, sr, "music")
     if len(y) < sr * c.unit_seconds / 4:
         raise DataError(f"music must be at least {c.unit_seconds / 4:g} s long, got {len(y) / sr:.2f} s at {sr} Hz")
@@ -523,7 +555,7 @@ def generate(model: HarmoGAN, y: np.ndarray, sr: int, init_pose: np.ndarray | No
         given = (np.arange(L) < cur - s).astype(np.float32)
         vis = visual_input(torch.from_numpy(pose)[None], torch.from_numpy(given)[None]).to(dev)
         p3 = model.generator(torch.from_numpy(mf[s:s + L])[None].to(dev), vis)[1][0].cpu().numpy()
-        out[cur:end] = p3[cur - s:end - s] + off
+        out[cur:end] = fix_bones(p3[cur - s:end - s] + off, lengths)   # the initial pose's skeleton, kept
         cur = end
     return out[lead_in:lead_in + T], c.fps
 
