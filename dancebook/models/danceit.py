@@ -59,7 +59,7 @@ class DanceItConfig:
     lr: float = 1e-3                # §IV-B
     margin: float = 2.0             # ε of eq. 10 (ours; not given)
     delay: tuple = (1.0, 4.0)       # negatives: pose delayed by this many seconds (Fig. 7: "a few")
-    neg_other: float = 0.5          # share of negatives taken from another dance instead (ours; the paper preset: 0)
+    neg_other: float = 1.0          # share of negatives taken from another dance instead of delayed (ours; the paper preset: 0)
     hop: float = 1.0                # training windows every `hop` s (ours)
     valid_frac: float = 0.2         # last share of every training dance held out to validate Φ_c (the paper: 80/20 split)
     epochs: int = 8
