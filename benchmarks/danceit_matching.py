@@ -1,7 +1,7 @@
 """Diagnose DanceIt's matching network: can it tell the music's own poses from delayed ones, or from another dance's?
 
-Usage: .venv/bin/python benchmarks/danceit_matching.py [--dataset auto|synth|dwm] [--pool time|mean] [--neg-other 0.5]
-       [--seeds 0 1 2] [--epochs 8] [--probe]
+Usage: .venv/bin/python benchmarks/danceit_matching.py [--dataset auto|synth|dwm] [--pool time|mean] [--neg-other 1.0]
+       [--seeds 0 1 2] [--epochs 8] [--probe] [--set rhythm=0 lr=3e-3 hop=0.5 ...]
 Prints, per epoch and seed, the correlation accuracy (distance < 1 called corresponding; 0.5 is chance) and the ranking
 accuracy (positive nearer than negative) on held-out windows of the training dances ("valid") and on the test split's
 dances ("test"), each for delayed-pose negatives (the paper's, Fig. 7) and other-dance negatives (ours); then the mean
@@ -81,12 +81,16 @@ def main():
     ap.add_argument("--pool", default="time"); ap.add_argument("--neg-other", type=float, default=None)
     ap.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2]); ap.add_argument("--epochs", type=int, default=None)
     ap.add_argument("--probe", action="store_true")
+    ap.add_argument("--set", nargs="*", default=[], help="config overrides key=value (Python literals), e.g. rhythm=0 lr=3e-3")
     a = ap.parse_args()
     torch.set_num_threads(1)
+    import ast
     over = {"pool": a.pool} | ({} if a.neg_other is None else {"neg_other": a.neg_other})
+    over |= {k: ast.literal_eval(v) for k, v in (kv.split("=", 1) for kv in a.set)}
     cfg = danceit.config(a.preset, **over)
     corpus, tracks = danceit.load_tracks(cfg, "train", a.dataset); test_corpus, test_tracks = danceit.load_tracks(cfg, "test", a.dataset)
-    print(f"{corpus.name}: {len(tracks)} training dances, {len(test_tracks)} test dances; pool={cfg.pool} neg_other={cfg.neg_other}")
+    print(f"{corpus.name}: {len(tracks)} training dances, {len(test_tracks)} test dances; pool={cfg.pool} neg_other={cfg.neg_other} "
+          f"rhythm={cfg.rhythm} lr={cfg.lr} hop={cfg.hop}")
     if a.probe:
         for name, c, t in (("train", corpus, tracks), ("test", test_corpus, test_tracks)):
             print(f"probe {name}: " + ", ".join(f"{k} {v:.3f}" for k, v in probe(c, t).items()))

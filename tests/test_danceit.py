@@ -99,7 +99,7 @@ def test_sixty_seconds_of_music_give_a_continuous_video_with_sound(tmp_path):
     import imageio_ffmpeg
     torch.manual_seed(0)
     cfg = config("smoke", resolution=32)
-    tracks = [clip_track(toy_clip(8.0, seed=s)) for s in range(3)]
+    tracks = [clip_track(toy_clip(8.0, seed=s), rhythm=cfg.rhythm) for s in range(3)]
     db = fragment_db(tracks, 2.0)
     net = MatchNet("dwm23", cfg)
     learn = Learner(net, MatchingPairs(tracks, db, cfg), matching_step, [torch.optim.Adam(net.parameters(), 1e-3)],
@@ -156,9 +156,25 @@ def test_alignment_puts_the_chosen_speed_extreme_on_each_beat():
 
 def test_checkpoints_of_changed_matching_nets_do_not_collide():
     from dancebook.models.danceit import checkpoint_name
-    names = {checkpoint_name(config("small", **o), "matchnet") for o in ({}, {"pool": "mean"}, {"neg_other": 0.0}, {"valid_frac": 0.1})}
-    assert len(names) == 4 and all(n.startswith("matchnet_r2_2s") for n in names)
+    names = {checkpoint_name(config("small", **o), "matchnet") for o in ({}, {"pool": "mean"}, {"neg_other": 0.0}, {"valid_frac": 0.1},
+                                                                          {"rhythm": 0})}
+    assert len(names) == 5 and all(n.startswith("matchnet_r3_2s") for n in names)
     assert checkpoint_name(config("small", pool="mean"), "regressor") == checkpoint_name(config("small"), "regressor")
+    assert checkpoint_name(config("small", rhythm=0), "regressor") != checkpoint_name(config("small"), "regressor")
+
+
+def test_music_features_must_match_the_network():
+    "A database of MFCC-only tracks fed to a network that expects the rhythm features too is refused by name."
+    cfg = config("smoke")
+    tracks = [clip_track(toy_clip(6.0, seed=s)) for s in range(2)]                 # rhythm=0: 13 MFCC
+    db = fragment_db(tracks, 2.0)
+    a, _ = music_windows(toy_clip(4.0).audio, 22050, db)
+    assert a.shape[-1] == 13 and cfg.rhythm == 24
+    with pytest.raises(DataError, match="audio_dims=38"): MatchNet("dwm23", cfg).audio(a)
+    db24 = fragment_db([clip_track(toy_clip(6.0, seed=s), rhythm=24) for s in range(2)], 2.0)
+    a24, _ = music_windows(toy_clip(4.0).audio, 22050, db24)
+    assert a24.shape[-1] == 38 and MatchNet("dwm23", cfg).audio(a24).shape[0] == len(a24)
+    with pytest.raises(DataError, match="music features"): fragment_db(tracks + [clip_track(toy_clip(6.0), rhythm=24)], 2.0)
 
 
 def test_training_logs_validation_and_test_accuracy_per_epoch(tmp_path, monkeypatch):
@@ -167,7 +183,7 @@ def test_training_logs_validation_and_test_accuracy_per_epoch(tmp_path, monkeypa
     monkeypatch.setenv("DANCEBOOK_ARTIFACTS", str(tmp_path))
     cfg = config("smoke", max_steps=None, epochs=1)
     m = danceit.load_or_train(cfg, "synth", seed=0, device="cpu", guidance=None, progress=False)
-    log = load_json(next(tmp_path.rglob("matchnet_r2_2s*_log.json")))["epochs"]
+    log = load_json(next(tmp_path.rglob("matchnet_r3_2s*_log.json")))["epochs"]
     assert {"acc", "rank", "test_acc", "test_loss", "test_rank"} <= set(log[-1])
     assert "valid_acc" not in log[-1]              # SynthDance's 12-s clips are too short to hold 20% windows out
     assert all(0 <= log[-1][k] <= 1 for k in ("acc", "test_acc", "test_rank"))

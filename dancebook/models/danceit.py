@@ -16,7 +16,8 @@ from torch.utils.data import Dataset, TensorDataset
 
 from ..core import config_key, ConfigError, DataError, ArtifactStore, get_preset, pick_device, preset_config, seed_everything
 from ..skeleton import Skeleton, get_skeleton, check_motion
-from ..audio import audio_features, audio_beats, check_audio
+import librosa
+from ..audio import audio_features, audio_beats, check_audio, onset_envelope
 from ..motion import project_2d, velocity_sum, body_size, smooth_keypoints, valid_frames, valid_runs
 from ..frames import to_image_tensor, to_frames, pose_maps, crop_boxes, paste_boxes
 from ..data.core import DanceClip
@@ -30,14 +31,15 @@ from .. import train
 from ..train import Learner, ValidationCB, gan_update, predict
 
 # %% auto #0
-__all__ = ['PAPER_TABLES', 'DanceItConfig', 'config', 'normalize_fragment', 'place', 'PoseAudioTrack', 'clip_track', 'FragmentDB',
-           'fragment_db', 'pose_input', 'audio_input', 'pose_steps', 'AudioEmbed', 'PoseEmbed', 'MatchNet',
-           'matching_loss', 'MatchingPairs', 'split_tracks', 'holdout', 'fixed_pairs', 'correlation_accuracy',
-           'matching_outputs', 'matching_step', 'matching_eval', 'pair_distances', 'music_windows', 'embed_db',
-           'retrieve', 'assemble', 'discontinuous_frames', 'tsd_window', 'spatial_align', 'beat_frames',
-           'temporal_align', 'generate_poses', 'PoseGAN', 'cgan_update', 'posegan_step', 'FaceGAN', 'facegan_step',
-           'face_data', 'imagine', 'DanceIt', 'checkpoint_name', 'load_tracks', 'load_or_train', 'generate',
-           'DirectRegressor', 'regression_step', 'load_or_train_regressor', 'regress_poses']
+__all__ = ['RHYTHM_LAGS', 'RHYTHM_WINDOW', 'PAPER_TABLES', 'DanceItConfig', 'config', 'normalize_fragment', 'place', 'audio_dims',
+           'rhythm_features', 'music_features', 'PoseAudioTrack', 'clip_track', 'FragmentDB', 'fragment_db',
+           'pose_input', 'audio_input', 'pose_steps', 'AudioEmbed', 'PoseEmbed', 'MatchNet', 'matching_loss',
+           'MatchingPairs', 'split_tracks', 'holdout', 'fixed_pairs', 'correlation_accuracy', 'matching_outputs',
+           'matching_step', 'matching_eval', 'pair_distances', 'music_windows', 'embed_db', 'retrieve', 'assemble',
+           'discontinuous_frames', 'tsd_window', 'spatial_align', 'beat_frames', 'temporal_align', 'generate_poses',
+           'PoseGAN', 'cgan_update', 'posegan_step', 'FaceGAN', 'facegan_step', 'face_data', 'imagine', 'DanceIt',
+           'checkpoint_name', 'load_tracks', 'load_or_train', 'generate', 'DirectRegressor', 'regression_step',
+           'load_or_train_regressor', 'regress_poses']
 
 # %% ../../nbs/51_models_danceit.ipynb #c009
 @dataclass(frozen=True)
@@ -47,6 +49,7 @@ class DanceItConfig:
     min_clip_seconds: float = 12.0  # SynthDance clips at least this long (a 4-s window plus a 4-s delay fit) (ours)
     seconds: float = 2.0            # fragment length (Table I: 2, 3, 4 s)
     n_mfcc: int = 13                # §III-A
+    rhythm: int = 24                # onset strength + its tempogram at this many lags, beside the MFCC (ours; the paper preset: 0, MFCC only)
     hidden: int = 100               # Bi-LSTM hidden size (§IV-B)
     dropout: float = 0.1            # §IV-B
     d_feat: int = 16                # D_f, both encoders (§IV-B)
@@ -56,7 +59,7 @@ class DanceItConfig:
     lr: float = 1e-3                # §IV-B
     margin: float = 2.0             # ε of eq. 10 (ours; not given)
     delay: tuple = (1.0, 4.0)       # negatives: pose delayed by this many seconds (Fig. 7: "a few")
-    neg_other: float = 0.5          # share of negatives taken from another dance instead (ours; the paper preset: 0)
+    neg_other: float = 1.0          # share of negatives taken from another dance instead of delayed (ours; the paper preset: 0)
     hop: float = 1.0                # training windows every `hop` s (ours)
     valid_frac: float = 0.2         # last share of every training dance held out to validate Φ_c (the paper: 80/20 split)
     epochs: int = 8
@@ -83,7 +86,7 @@ class DanceItConfig:
     def face_box(self) -> int: return max(8, int(round(self.face_frac * 0.6 * self.resolution / 4)) * 4)
 
 _PRESETS = {
-    "paper": dict(epochs=500, lr=1e-4, neg_other=0.0, widths=(64, 128, 128), kernel=9, hop=0.5, resolution=256, g_base=64, g_depth=6,
+    "paper": dict(epochs=500, lr=1e-4, neg_other=0.0, rhythm=0, widths=(64, 128, 128), kernel=9, hop=0.5, resolution=256, g_base=64, g_depth=6,
                   gan_epochs=200, face_epochs=50),
     "small": dict(),
     "smoke": dict(hidden=16, widths=(8, 16), epochs=1, batch_size=16, resolution=32, g_base=8, g_depth=3,
@@ -108,26 +111,50 @@ def place(pose, size: float, center) -> np.ndarray:
     "Body-unit `pose` `(..., J, 2)` scaled to `size` pixels and moved to `center` `(2,)`."
     return (np.asarray(pose, np.float32) * size + np.asarray(center, np.float32)).astype(np.float32)
 
+# %% ../../nbs/51_models_danceit.ipynb #5fd8bddd
+RHYTHM_LAGS = (0.1, 2.0)   # s: the tempogram's shortest and longest lag (ours)
+RHYTHM_WINDOW = 4.0        # s: the tempogram's autocorrelation window (ours)
+
+def audio_dims(n_mfcc: int, rhythm: int) -> int:
+    "Features per frame: `n_mfcc` MFCCs, plus the onset strength and `rhythm` tempogram lags when `rhythm` > 0."
+    return n_mfcc + (1 + rhythm if rhythm > 0 else 0)
+
+def rhythm_features(y, sr: int, fps: float, n_frames: int, rhythm: int = 24) -> np.ndarray:
+    "Onset strength (in SDs) and its tempogram at `rhythm` log-spaced lags `RHYTHM_LAGS`, one row `(n_frames, 1 + rhythm)` per frame."
+    hop = max(1, round(sr / fps)); rate = sr / hop
+    env, _ = onset_envelope(y, sr, hop_length=hop)
+    W = max(2, int(round(RHYTHM_WINDOW * rate)))
+    tg = librosa.feature.tempogram(onset_envelope=env, sr=sr, hop_length=hop, win_length=W)     # (W, F): lags 0..W-1 frames
+    lags = np.geomspace(*RHYTHM_LAGS, rhythm) * rate
+    f = np.concatenate([(env / max(env.std(), 1e-9))[:, None], np.stack([np.interp(lags, np.arange(W), c) for c in tg.T])], 1)
+    f = f[:n_frames] if len(f) >= n_frames else np.pad(f, ((0, n_frames - len(f)), (0, 0)), mode="edge")
+    return f.astype(np.float32)
+
+def music_features(y, sr: int, fps: float, n_frames: int, n_mfcc: int = 13, rhythm: int = 0) -> np.ndarray:
+    "The matching network's music input `(n_frames, audio_dims)`: MFCC with a one-frame window (§III-A), then the rhythm features."
+    f = audio_features(y, sr, fps, kind="mfcc", n=n_mfcc, n_frames=n_frames, n_fft=round(sr / fps))
+    return f if rhythm <= 0 else np.concatenate([f, rhythm_features(y, sr, fps, n_frames, rhythm)], 1)
+
 # %% ../../nbs/51_models_danceit.ipynb #c021
 @dataclass
 class PoseAudioTrack:
-    "One clip's cleaned keypoints `(T, J, 2)`, its MFCC `(T, n_mfcc)` and its valid `[start, stop)` frame runs."
+    "One clip's cleaned keypoints `(T, J, 2)`, its music features `(T, audio_dims)` (MFCC, then `rhythm` features) and its valid `[start, stop)` frame runs."
     kp: np.ndarray
     mfcc: np.ndarray
     runs: list
     fps: float
     skeleton: str
     name: str = ""
+    rhythm: int = 0
 
-def clip_track(clip: DanceClip, n_mfcc: int = 13, spike: float = 0.1, jump: float = 0.5) -> PoseAudioTrack:
-    "The `PoseAudioTrack` of `clip`: smoothed keypoints (spikes > `spike`, jumps > `jump` body sizes removed) and MFCC."
+def clip_track(clip: DanceClip, n_mfcc: int = 13, spike: float = 0.1, jump: float = 0.5, rhythm: int = 0) -> PoseAudioTrack:
+    "The `PoseAudioTrack` of `clip`: smoothed keypoints (spikes > `spike`, jumps > `jump` body sizes removed) and `music_features`."
     kp = clip.keypoints2d if clip.keypoints2d is not None else project_2d(clip.motion, 256)
     size = body_size(kp, clip.skeleton, reduce="max")
     kp = smooth_keypoints(kp, spike * size)
     runs = valid_runs(valid_frames(kp, clip.skeleton, jump * size), min_len=2)
-    hop = round(clip.sr / clip.fps)
-    mfcc = audio_features(clip.audio, clip.sr, clip.fps, kind="mfcc", n=n_mfcc, n_frames=len(kp), n_fft=hop)
-    return PoseAudioTrack(kp, mfcc, runs, clip.fps, clip.skeleton, clip.meta.get("name", clip.source))
+    mfcc = music_features(clip.audio, clip.sr, clip.fps, len(kp), n_mfcc, rhythm)
+    return PoseAudioTrack(kp, mfcc, runs, clip.fps, clip.skeleton, clip.meta.get("name", clip.source), rhythm)
 
 # %% ../../nbs/51_models_danceit.ipynb #c023
 @dataclass
@@ -143,6 +170,7 @@ class FragmentDB:
     mfcc_mean: np.ndarray
     mfcc_std: np.ndarray
     move_threshold: float
+    rhythm: int = 0                 # rhythm lags among the music features (see `music_features`)
 
     def __len__(self): return len(self.poses)
     @property
@@ -152,8 +180,8 @@ def fragment_db(tracks: list[PoseAudioTrack], seconds: float, move_pct: float = 
     "Cut every valid run of `tracks` into non-overlapping `seconds`-long fragments (DanceIt §III-A)."
     if not tracks: raise DataError("no tracks to build the fragment database from")
     fps, sk = tracks[0].fps, tracks[0].skeleton
-    if any(t.fps != fps or t.skeleton != sk for t in tracks):
-        raise DataError("all tracks must share one frame rate and skeleton; resample or convert them first")
+    if any(t.fps != fps or t.skeleton != sk or t.rhythm != tracks[0].rhythm for t in tracks):
+        raise DataError("all tracks must share one frame rate, skeleton and music features; resample or convert them first")
     L = round(seconds * fps)
     if L < 4: raise ConfigError(f"fragments of {seconds}s at {fps} fps have {L} frames; need at least 4")
     poses, mfcc, track_ids, starts = [], [], [], []
@@ -167,7 +195,7 @@ def fragment_db(tracks: list[PoseAudioTrack], seconds: float, move_pct: float = 
     moves = velocity_sum(poses, mean=True)[:, 1:]                              # mean joint movement per frame
     flat = mfcc.reshape(-1, mfcc.shape[-1])
     return FragmentDB(poses, mfcc, np.array(track_ids), np.array(starts), fps, seconds, sk, flat.mean(0),
-                      flat.std(0) + 1e-6, float(np.percentile(moves, move_pct)))
+                      flat.std(0) + 1e-6, float(np.percentile(moves, move_pct)), tracks[0].rhythm)
 
 # %% ../../nbs/51_models_danceit.ipynb #c026
 def pose_input(poses, fps: float) -> torch.Tensor:
@@ -193,12 +221,12 @@ def _pooled(h: torch.Tensor, pool: str) -> torch.Tensor:
 class AudioEmbed(BiLSTMEncoder):
     "Bi-LSTM audio encoder (eqs. 4-6) with its per-frame features averaged into the pose encoder's steps: `(B, L, n_mfcc) -> (B, D)`."
     def __init__(self, cfg: DanceItConfig):
-        super().__init__(cfg.n_mfcc, cfg.hidden, cfg.d_feat, dropout=cfg.dropout)
+        super().__init__(audio_dims(cfg.n_mfcc, cfg.rhythm), cfg.hidden, cfg.d_feat, dropout=cfg.dropout)
         self.pool, self.n_blocks = cfg.pool, len(cfg.widths)
 
     def forward(self, a: torch.Tensor) -> torch.Tensor:
         if a.ndim != 3 or a.shape[-1] != self.lstm.input_size:
-            raise DataError(f"AudioEmbed expects (B, L, n_mfcc={self.lstm.input_size}), got {tuple(a.shape)}")
+            raise DataError(f"AudioEmbed expects (B, L, audio_dims={self.lstm.input_size}), got {tuple(a.shape)}")
         h = self.fc(self.drop(self.lstm(a)[0]))                                           # (B, L, d): eq. 6 per frame
         h = F.adaptive_avg_pool1d(h.transpose(1, 2), pose_steps(a.shape[1], self.n_blocks)).transpose(1, 2)
         return _pooled(h, self.pool)
@@ -319,12 +347,12 @@ def pair_distances(model: MatchNet, pairs: Dataset, batch_size: int = 256) -> tu
 
 # %% ../../nbs/51_models_danceit.ipynb #c045
 def music_windows(y, sr: int, db: FragmentDB) -> tuple[torch.Tensor, int]:
-    "Standardised MFCC windows `(W, L, n_mfcc)` covering music `y` `(N,)`, and its length in frames."
+    "Standardised music-feature windows `(W, L, audio_dims)` covering music `y` `(N,)`, and its length in frames."
     y = check_audio(y, sr, "music")
     L = db.length; T = int(len(y) / sr * db.fps)
     if T < 1: raise DataError(f"music of {len(y) / sr:.3f}s is shorter than one frame at {db.fps} fps")
-    W = -(-T // L); hop = round(sr / db.fps)
-    f = audio_features(y, sr, db.fps, kind="mfcc", n=db.mfcc.shape[-1], n_frames=W * L, n_fft=hop)
+    W = -(-T // L)
+    f = music_features(y, sr, db.fps, W * L, db.mfcc.shape[-1] - audio_dims(0, db.rhythm), db.rhythm)
     return audio_input(f.reshape(W, L, -1), db), T
 
 def embed_db(model: MatchNet, db: FragmentDB, batch_size: int = 256) -> torch.Tensor:
@@ -544,7 +572,7 @@ class DanceIt:
         return body_size(kp, self.skeleton, reduce="max"), kp[:, get_skeleton(self.skeleton).root].mean(0)
 
 # %% ../../nbs/51_models_danceit.ipynb #c080d
-_MATCHING = ("min_clip_seconds", "n_mfcc", "hidden", "dropout", "lr", "delay", "neg_other", "hop", "valid_frac", "epochs",
+_MATCHING = ("min_clip_seconds", "n_mfcc", "rhythm", "hidden", "dropout", "lr", "delay", "neg_other", "hop", "valid_frac", "epochs",
              "batch_size", "max_steps")
 _PARTS = {"matchnet": _MATCHING + ("d_feat", "pool", "widths", "kernel", "margin"), "regressor": _MATCHING[:-4] + _MATCHING[-3:],
           "guidance": ("min_clip_seconds", "guidance_seconds", "resolution"),   # the avatar dances the first training clip
@@ -553,7 +581,7 @@ _PARTS = {"matchnet": _MATCHING + ("d_feat", "pool", "widths", "kernel", "margin
           "facegan": ("min_clip_seconds", "guidance_seconds", "resolution", "g_base", "g_depth", "gan_epochs", "gan_lr", "gan_batch", "w_l1",
                       "w_fm", "max_steps", "face_frac", "face_epochs")}
 
-_REVISION = {"matchnet": "_r2"}   # bumped when a part's network or training changes, so older checkpoints are not loaded as it
+_REVISION = {"matchnet": "_r3", "regressor": "_r2"}   # bumped when a part's network or training changes, so older checkpoints are not loaded as it
 
 def checkpoint_name(cfg: DanceItConfig, part: str, suffix: str = ".pt") -> str:
     "File name of `part`'s checkpoint: part (and revision), fragment length (Φ_c, regressor), hash of its fields changed from the preset."
@@ -561,15 +589,15 @@ def checkpoint_name(cfg: DanceItConfig, part: str, suffix: str = ".pt") -> str:
     return part + _REVISION.get(part, "") + (f"_{cfg.seconds:g}s" if part in ("matchnet", "regressor") else "") + key + suffix
 
 @lru_cache(maxsize=4)
-def _tracks(dataset: str, split: str, preset: str, min_clip_seconds: float, n_mfcc: int, data_dir) -> tuple:
+def _tracks(dataset: str, split: str, preset: str, min_clip_seconds: float, n_mfcc: int, rhythm: int, data_dir) -> tuple:
     "The corpus and its tracks (one cache entry per split and size)."
     corpus = load_corpus(dataset, split, preset=preset, data_dir=data_dir,
                          clip_seconds=max(get_preset(preset).clip_seconds, min_clip_seconds))
-    return corpus, [clip_track(c, n_mfcc) for c in corpus]
+    return corpus, [clip_track(c, n_mfcc, rhythm=rhythm) for c in corpus]
 
 def load_tracks(cfg: DanceItConfig, split: str = "train", dataset: str = "auto", data_dir=None) -> tuple[Corpus, list[PoseAudioTrack]]:
     "The corpus `split` of `dataset` at `cfg.preset` and its clips' tracks (cached for the process)."
-    return _tracks(dataset, split, cfg.preset, cfg.min_clip_seconds, cfg.n_mfcc, None if data_dir is None else str(data_dir))
+    return _tracks(dataset, split, cfg.preset, cfg.min_clip_seconds, cfg.n_mfcc, cfg.rhythm, None if data_dir is None else str(data_dir))
 
 # %% ../../nbs/51_models_danceit.ipynb #c081
 def _fit(net, ckpt, data: Callable[[], Dataset], step, opts, batch_size, epochs, cfg, seed, device, progress,
@@ -653,7 +681,7 @@ def generate(model: DanceIt, y, sr: int, *, video: bool = False) -> tuple[np.nda
 
 # %% ../../nbs/51_models_danceit.ipynb #c065
 class DirectRegressor(nn.Module):
-    "Direct music->pose baseline: MFCC `(B, L, n_mfcc)` -> body-unit poses `(B, L, J, 2)`."
+    "Direct music->pose baseline: music features `(B, L, n_audio)` -> body-unit poses `(B, L, J, 2)`."
     def __init__(self, n_joints: int, n_mfcc: int = 13, hidden: int = 100, dropout: float = 0.1):
         super().__init__()
         self.lstm = nn.LSTM(n_mfcc, hidden, num_layers=2, batch_first=True, bidirectional=True, dropout=dropout)
@@ -673,7 +701,7 @@ def load_or_train_regressor(model: DanceIt, device="auto", progress: bool = True
     "The direct-mapping baseline trained with MSE on `model`'s windows (its checkpoint beside `model`'s)."
     cfg, db, dev = model.cfg, model.db, pick_device(device)
     store, seed = ArtifactStore("danceit", model.dataset, cfg.preset, model.seed), model.seed
-    seed_everything(seed); net = DirectRegressor(db.poses.shape[2], cfg.n_mfcc, cfg.hidden, cfg.dropout)
+    seed_everything(seed); net = DirectRegressor(db.poses.shape[2], audio_dims(cfg.n_mfcc, cfg.rhythm), cfg.hidden, cfg.dropout)
     return _fit(net, store.path(checkpoint_name(cfg, "regressor")), lambda: MatchingPairs(model.tracks, db, cfg), regression_step,
                 _adam(net, cfg.lr), cfg.batch_size, cfg.epochs, cfg, seed, dev, progress)
 
