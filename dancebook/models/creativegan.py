@@ -112,7 +112,7 @@ _PRESETS = {
     "paper": dict(channels=256, d_motion=128, d_visual=128, n_res=3, d_base=64, d_max=512, dc_hidden=128, epochs=200),
     "small": dict(levels=("high",), use_visual=False, hop=2.0, batch_size=8, lr=5e-4, channels=48, d_base=16, d_max=64,
                   dc_hidden=32, dc_pool=2, epochs=3),
-    "smoke": dict(levels=("high",), seconds=1.0, hop=1.0, batch_size=2, channels=16, d_motion=16, d_visual=8, n_res=1, d_base=8,
+    "smoke": dict(levels=("high",), use_visual=False, seconds=1.0, hop=1.0, batch_size=2, channels=16, d_motion=16, d_visual=8, n_res=1, d_base=8,
                   d_layers=2, d_max=16, dc_hidden=8, dc_pool=4, lr=5e-4, epochs=1, denoise=False),
 }
 
