@@ -79,7 +79,7 @@ def test_generate_with_visual_stream_needs_frames(tiny, monkeypatch):
     cfg, tsn, corpus, genres, (mot, vis, mus, gen), vq = tiny
     lv = vq.level("high")
     net = cg.CreativeNet(cfg, "high", mot[0].shape[-1], vis[0].shape[-1], len(genres), lv.vq, lv.encoder, lv.decoder, 1.0).eval()
-    model = cg.CreativeGAN(cfg, "synth", vq, {"high": net}, genres, corpus[0].skeleton)
+    model = cg.CreativeGAN(cfg, "synth", vq, {"high": net}, skeleton=corpus[0].skeleton, genres=genres)
     monkeypatch.setitem(cg._TSN, (cfg.preset, cfg.tsn_segment, cfg.flow_resolution, cfg.flow_grid, cfg.fps), tsn)
     c = corpus[0]
     y, sr = cg.generate(model, c.motion, c.fps, frames=c.frames)

@@ -245,9 +245,7 @@ def ambiguity_floor(K: int) -> float:
 # %% ../../nbs/56_models_creativegan.ipynb #c030
 def perceptual_loss(fake_feats: list, real_feats: list) -> torch.Tensor:
     "L_p (eqs. 10-11): smooth-L1 between a frozen classifier's activations of generated and real (detached) music, averaged over layers."
-    if len(fake_feats) != len(real_feats) or not fake_feats:
-        raise DataError(f"feature lists must be non-empty and of equal length, got {len(fake_feats)} and {len(real_feats)}")
-    return sum(F.smooth_l1_loss(f, r.detach()) for f, r in zip(fake_feats, real_feats)) / len(fake_feats)
+    return feature_matching_loss(real_feats, fake_feats, F.smooth_l1_loss)
 
 # %% ../../nbs/56_models_creativegan.ipynb #c033
 class CreativeNet(nn.Module):
@@ -341,20 +339,9 @@ def creative_eval(learn: Learner, batch) -> dict:
 
 # %% ../../nbs/56_models_creativegan.ipynb #c037
 @dataclass
-class CreativeGAN:
-    "A trained Creative-GAN: config, dataset, VQ-VAE, one `CreativeNet` per level, the genres D_c knows, what its motion must look like."
-    cfg: CreativeGANConfig
-    dataset: str
-    vqvae: nn.Module
-    nets: dict = field(default_factory=dict)
+class CreativeGAN(d2mgan.D2MGAN):
+    "A trained Creative-GAN: D2M-GAN's container (config, dataset, VQ-VAE, one net per level, skeleton, seed) plus the genres D_c knows."
     genres: tuple = ()
-    skeleton: str = "smpl24"
-    seed: int = 0
-
-    def net(self, level: str) -> CreativeNet:
-        "The networks of `level`."
-        if level not in self.nets: raise ConfigError(f"this Creative-GAN has levels {tuple(self.nets)}, not {level!r}")
-        return self.nets[level]
 
     def visual(self, frames, fps: float) -> np.ndarray:
         "TSN stand-in features `(T', D_v)` at `cfg.fps` of frames `(T, H, W, 3)` at `fps` (`generate` calls it)."
@@ -411,7 +398,7 @@ def load_or_train(cfg: CreativeGANConfig, dataset: str = "auto", seed: int = 0, 
     percept = audio_embed.load_or_train(audio_embed.config(cfg.embed_preset or cfg.preset), "synth", 0, dev, progress=progress) if cfg.w_p else None
     segs = [genre_segments(c, cfg, genres, visual) for c in corpora]
     store = ArtifactStore("creativegan", corpora[0].name, cfg.preset, seed)
-    model = CreativeGAN(cfg, corpora[0].name, vq, genres=genres, skeleton=corpora[0][0].skeleton, seed=seed)
+    model = CreativeGAN(cfg, corpora[0].name, vq, skeleton=corpora[0][0].skeleton, seed=seed, genres=genres)
     for level in cfg.levels: model.nets[level] = train_level(cfg, level, vq, percept, *segs, len(genres), store, seed, dev, progress)
     return model
 

@@ -351,7 +351,7 @@ class D2MGAN:
 
     def net(self, level: str) -> D2MNet:
         "The networks of `level`."
-        if level not in self.nets: raise ConfigError(f"this D2M-GAN has levels {tuple(self.nets)}, not {level!r}")
+        if level not in self.nets: raise ConfigError(f"this {type(self).__name__} has levels {tuple(self.nets)}, not {level!r}")
         return self.nets[level]
 
     def visual(self, frames, fps: float) -> np.ndarray:
