@@ -368,18 +368,19 @@ def genre_segments(corpus, cfg: CreativeGANConfig, genres: tuple, visual=None) -
 # %% ../../nbs/56_models_creativegan.ipynb #c038
 def train_level(cfg: CreativeGANConfig, level: str, vqvae, percept, train_seg: tuple, valid_seg: tuple, n_genres: int,
                 store: ArtifactStore, seed: int = 0, device="cpu", progress: bool = True) -> CreativeNet:
-    "One level's `CreativeNet`, trained (resumed) on `train_seg` with a validation curve on `valid_seg`, or loaded from `store`."
-    codes, vcodes = encode_segments(vqvae, train_seg[2], level), encode_segments(vqvae, valid_seg[2], level)
+    "One level's `CreativeNet`, trained (resumed) on `train_seg` with a validation curve on `valid_seg`, or loaded from `store` (then nothing is encoded)."
     lv = vqvae.level(level)
-    with torch.no_grad(): sigma = cfg.sigma if cfg.sigma is not None else measure_sigma(lv.vq.lookup(codes))
-    data, valid = GenreSegments(*train_seg[:3], codes, train_seg[3]), GenreSegments(*valid_seg[:3], vcodes, valid_seg[3])
     seed_everything(seed)
     net = CreativeNet(cfg, level, train_seg[0][0].shape[-1], train_seg[1][0].shape[-1], n_genres, lv.vq, lv.encoder, lv.decoder,
-                      sigma, percept if cfg.w_p else None)
+                      cfg.sigma or 1.0, percept if cfg.w_p else None)           # a measured σ is set before training, or loaded
     if cfg.use_motion: d2mgan._standardize(net.G.Gm, train_seg[0])
     if cfg.use_visual: d2mgan._standardize(net.G.Gv, train_seg[1])
     adam = lambda params: torch.optim.Adam(params, cfg.lr, betas=cfg.betas)
     def make(m, cbs):
+        codes, vcodes = encode_segments(vqvae, train_seg[2], level), encode_segments(vqvae, valid_seg[2], level)
+        if cfg.sigma is None:
+            with torch.no_grad(): m.G.Gvq.sigma.fill_(measure_sigma(lv.vq.lookup(codes)))
+        data, valid = GenreSegments(*train_seg[:3], codes, train_seg[3]), GenreSegments(*valid_seg[:3], vcodes, valid_seg[3])
         opts = [adam(m.G.parameters()), adam([*m.Dr.parameters(), *m.Dc.parameters()])]
         return Learner(m, data, creative_step, opts, batch_size=min(cfg.batch_size, len(data)), device=device, seed=seed,
                        cbs=cbs + [ValidationCB(valid, creative_eval)])
