@@ -351,8 +351,12 @@ class D2MGAN:
 
     def net(self, level: str) -> D2MNet:
         "The networks of `level`."
-        if level not in self.nets: raise ConfigError(f"this D2M-GAN has levels {tuple(self.nets)}, not {level!r}")
+        if level not in self.nets: raise ConfigError(f"this {type(self).__name__} has levels {tuple(self.nets)}, not {level!r}")
         return self.nets[level]
+
+    def visual(self, frames, fps: float) -> np.ndarray:
+        "Video features `(T', D_v)` at `cfg.fps` of frames `(T, H, W, 3)` at `fps` (the frozen I3D stand-in); `generate` calls it."
+        return _visual_features(self.cfg, next(iter(self.nets.values())).vq.codebook.device)(frames, fps)
 
 _REVISION = "_r2"   # bumped when a stage's networks or losses change, so older checkpoints are not loaded as them
 _PARTS = {"gen": ("vqvae_preset", "seconds", "hop", "fps", "motion", "use_motion", "use_visual", "d_motion", "d_visual", "channels", "kernel",
@@ -476,6 +480,6 @@ def generate(model: D2MGAN, motion, fps: float, frames=None, level: str = "low",
     v = None
     if cfg.use_visual:
         if frames is None: raise DataError("this D2M-GAN has a visual module: pass the dance's video frames (T, H, W, 3)")
-        v = torch.from_numpy(_visual_features(cfg, dev)(frames, fps))[None].to(dev)
+        v = torch.from_numpy(model.visual(frames, fps))[None].to(dev)
     codes = net.codes(torch.from_numpy(x)[None].to(dev), v, n, drop_motion=zero_input)[0]
     return synthesize(model, codes.cpu(), level, denoise)

@@ -57,11 +57,11 @@ class GaussianNoise(nn.Module):
 
 # %% ../../nbs/30_nn_blocks.ipynb #c301
 class BiLSTMEncoder(nn.Module):
-    "Bi-LSTM -> dropout -> linear per frame -> mean over frames (DanceIt eqs. 4-6): `(B, L, d_in) -> (B, d_out)`."
-    def __init__(self, d_in: int, hidden: int, d_out: int, dropout: float = 0.0):
+    "Bi-LSTM (`layers` stacked) -> dropout -> linear per frame -> mean over frames (DanceIt eqs. 4-6): `(B, L, d_in) -> (B, d_out)`."
+    def __init__(self, d_in: int, hidden: int, d_out: int, dropout: float = 0.0, layers: int = 1):
         super().__init__()
-        if min(d_in, hidden, d_out) < 1: raise ConfigError(f"BiLSTMEncoder sizes must be positive, got {d_in}, {hidden}, {d_out}")
-        self.lstm = nn.LSTM(d_in, hidden, batch_first=True, bidirectional=True)
+        if min(d_in, hidden, d_out, layers) < 1: raise ConfigError(f"BiLSTMEncoder sizes and layers must be positive, got {d_in}, {hidden}, {d_out}, {layers}")
+        self.lstm = nn.LSTM(d_in, hidden, num_layers=layers, batch_first=True, bidirectional=True, dropout=dropout if layers > 1 else 0.0)
         self.drop, self.fc = nn.Dropout(dropout), nn.Linear(2 * hidden, d_out)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:

@@ -40,11 +40,11 @@ def generator_loss(fake_logits: torch.Tensor, kind: str = "bce") -> torch.Tensor
     return -fake_logits.mean()
 
 # %% ../../nbs/32_nn_gan.ipynb #c012
-def feature_matching_loss(real_feats: list, fake_feats: list) -> torch.Tensor:
-    "Mean over layers of the L1 distance between discriminator activations on fake and on real (detached) inputs."
+def feature_matching_loss(real_feats: list, fake_feats: list, dist=F.l1_loss) -> torch.Tensor:
+    "Mean over layers of the `dist` (L1) distance between activations on fake and on real (detached) inputs (a discriminator's, or a frozen network's)."
     if len(real_feats) != len(fake_feats) or not real_feats:
         raise DataError(f"feature lists must be non-empty and of equal length, got {len(real_feats)} and {len(fake_feats)}")
-    return sum(F.l1_loss(f, r.detach()) for r, f in zip(real_feats, fake_feats)) / len(real_feats)
+    return sum(dist(f, r.detach()) for r, f in zip(real_feats, fake_feats)) / len(real_feats)
 
 # %% ../../nbs/32_nn_gan.ipynb #m001
 class WindowDiscriminator(nn.Module):
