@@ -14,7 +14,7 @@ from fastcore.basics import patch
 from .core import ConfigError
 
 # %% auto #0
-__all__ = ['NOT_BUILT', 'PaperTable', 'blanks', 'Claim', 'mean_sd', 't_interval', 'judge', 'claims_table']
+__all__ = ['NOT_BUILT', 'PaperTable', 'blanks', 'Claim', 'mean_sd', 't_interval', 'paired_interval', 'judge', 'claims_table']
 
 # %% ../nbs/06_tables.ipynb #t005
 @dataclass(frozen=True)
@@ -134,6 +134,14 @@ def t_interval(values, level: float = 0.95) -> tuple[float, float]:
     from scipy import stats
     v = np.asarray(values, float)
     return float(v.mean()), float(stats.t.ppf((1 + level) / 2, len(v) - 1) * v.std(ddof=1) / np.sqrt(len(v)))
+
+def paired_interval(results: pd.DataFrame, better: str, worse: str, metric: str, system: str = "system",
+                    seed: str = "seed") -> tuple[float, float]:
+    "Mean and 95% t half-width of the per-seed difference `better - worse` of `metric` (half-width NaN with one seed)."
+    by = results.pivot_table(index=seed, columns=system, values=metric, aggfunc="mean")
+    if better not in by or worse not in by: return np.nan, np.nan
+    d = (by[better] - by[worse]).dropna().to_numpy()
+    return t_interval(d) if len(d) > 1 else (float(d.mean()) if len(d) else np.nan, np.nan)
 
 def judge(claim: Claim, results: pd.DataFrame, system: str = "system", seed: str = "seed") -> dict:
     "Verdict, paired difference and both systems' mean ± sd of one `Claim` over the seeds of `results`."
