@@ -34,8 +34,8 @@ __all__ = ['PAPER_TABLES', 'SPLIT_SEEDS', 'UNSEEN_STYLE', 'DabFusionConfig', 'co
            'reconstruction_loss', 'FramePairs', 'fixed_pairs', 'Stage1', 'ae_outputs', 'ae_step', 'music_window',
            'Denoiser', 'noise_scheduler', 'clip_flows', 'FlowWindows', 'encode_windows', 'dm_outputs', 'dm_step',
            'dm_eval', 'sample_flows', 'DabFusion', 'checkpoint_name', 'frozen_networks', 'train_lfae', 'train_denoiser',
-           'load_or_train', 'decode_flows', 'generate', 'repeat_frame', 'transfer', 'reconstruct', 'unseen_start',
-           'KeypointNet', 'keypoint_net', 'predict_keypoints']
+           'load_or_train', 'decode_flows', 'generate_many', 'generate', 'repeat_frame', 'transfer', 'reconstruct',
+           'unseen_start', 'KeypointNet', 'keypoint_net', 'predict_keypoints']
 
 # %% ../../nbs/57_models_dabfusion.ipynb #d006
 _PAPER = "DabFusion (Wang et al., WACV 2025)"
@@ -563,26 +563,32 @@ def decode_flows(ae: LatentFlowAE, z0: torch.Tensor, flow: torch.Tensor, occ: to
     return ae.render(z0[None].expand(N, -1, -1, -1), flow.transpose(0, 1), occ.transpose(0, 1))
 
 @torch.no_grad()
+def generate_many(model: DabFusion, images, ys, sr: int, n_frames: int, seed: int = 0, guidance: float | None = None,
+                  steps: int | None = None) -> np.ndarray:
+    "Dance videos `(B, n_frames, H, W, 3)` uint8 at `model.cfg.fps`, one per start image `(H, W, 3)` of `images` and music `(N,)` of `ys` at `sr`, sampled as one batch."
+    cfg, dev = model.cfg, model.device
+    if not (isinstance(n_frames, (int, np.integer)) and n_frames >= 1): raise ConfigError(f"n_frames must be a positive integer, got {n_frames!r}")
+    if len(images) != len(ys) or not len(ys): raise DataError(f"need as many start images as pieces of music (at least one), got {len(images)} and {len(ys)}")
+    x0 = torch.stack([_start_image(im, cfg.resolution) for im in images]).to(dev)
+    ys = [_music(y, sr, model, n_frames) for y in ys]
+    N, ns, g = cfg.n_frames, round(cfg.n_frames / cfg.fps * cfg.sr), torch.Generator().manual_seed(seed)
+    out: list[torch.Tensor] = []                                  # frames (B, 3, H, W), in time order
+    while len(out) < n_frames:
+        start = max(0, len(out) - 1)                              # a later pass starts on the last frame made
+        a = round(start / cfg.fps * cfg.sr)
+        mws = [music_window(model.audio, np.pad(y[a:a + ns], (0, max(0, ns - len(y[a:a + ns])))), cfg.sr, cfg.fps, N, cfg.move_block) for y in ys]
+        mw = {k: torch.from_numpy(np.stack([m[k] for m in mws])).to(dev) for k in ("style", "move", "beat")}
+        z0 = model.ae.encoder(x0)
+        flow, occ = sample_flows(model.dm, z0, mw["style"], mw["move"], mw["beat"], g, guidance, steps)
+        frames = torch.stack([decode_flows(model.ae, z0[b], flow[b], occ[b]) for b in range(len(z0))], 1)   # (N, B, 3, H, W)
+        out += list(frames) if not out else list(frames[1:])
+        x0 = out[-1]
+    return np.stack([to_frames(torch.stack(out[:n_frames])[:, b]) for b in range(len(ys))])
+
 def generate(model: DabFusion, image, y, sr: int, n_frames: int, seed: int = 0, guidance: float | None = None,
              steps: int | None = None) -> np.ndarray:
     "A dance video `(n_frames, H, W, 3)` uint8 at `model.cfg.fps` of the person in `image` `(H, W, 3)` uint8 to music `y` `(N,)` at `sr`."
-    cfg, dev = model.cfg, model.device
-    if not (isinstance(n_frames, (int, np.integer)) and n_frames >= 1): raise ConfigError(f"n_frames must be a positive integer, got {n_frames!r}")
-    x0 = _start_image(image, cfg.resolution).to(dev)
-    y = _music(y, sr, model, n_frames)
-    N, ns, g = cfg.n_frames, round(cfg.n_frames / cfg.fps * cfg.sr), torch.Generator().manual_seed(seed)
-    out: list[torch.Tensor] = []
-    while len(out) < n_frames:
-        start = max(0, len(out) - 1)                         # a later pass starts on the last frame made
-        a = round(start / cfg.fps * cfg.sr)
-        w = y[a:a + ns]; w = np.pad(w, (0, ns - len(w)))
-        mw = {k: torch.from_numpy(v)[None].to(dev) for k, v in music_window(model.audio, w, cfg.sr, cfg.fps, N, cfg.move_block).items()}
-        z0 = model.ae.encoder(x0[None])
-        flow, occ = sample_flows(model.dm, z0, mw["style"], mw["move"], mw["beat"], g, guidance, steps)
-        frames = list(decode_flows(model.ae, z0[0], flow[0], occ[0]))
-        out += frames if not out else frames[1:]
-        x0 = out[-1]
-    return to_frames(torch.stack(out[:n_frames]))
+    return generate_many(model, [image], [y], sr, n_frames, seed, guidance, steps)[0]
 
 # %% ../../nbs/57_models_dabfusion.ipynb #d036
 def repeat_frame(image, n_frames: int) -> np.ndarray:
