@@ -657,7 +657,7 @@ def keypoint_net(cfg: DabFusionConfig, epochs: int | None = None, seed: int = 0,
     seed_everything(seed)
     tr, va = render_videos(cfg, "train"), render_videos(cfg, "valid")
     net = KeypointNet(cfg.resolution, tr.keypoints.shape[2])
-    ep = epochs or {"smoke": 2, "small": 15}.get(cfg.preset, 30)
+    ep = epochs or {"smoke": 2, "small": 6}.get(cfg.preset, 30)
     store = ArtifactStore("dabfusion", "synth", cfg.preset, seed)
     key = config_key(cfg, _preset_config(cfg.preset), _DATA)
     make = lambda m, cbs: _learner(m, _KeypointFrames(tr), _kp_step, _kp_outputs, _KeypointFrames(va, 5), 2e-3, (), 32, cbs, dev, seed)
