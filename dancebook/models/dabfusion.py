@@ -517,11 +517,11 @@ def train_lfae(cfg: DabFusionConfig, venc, train_vs: DanceVideos, valid_vs: Danc
 def train_denoiser(cfg: DabFusionConfig, ae: LatentFlowAE, anet, train_vs: DanceVideos, valid_vs: DanceVideos, store: ArtifactStore,
                    seed: int = 0, device="cpu", progress: bool = True) -> Denoiser:
     "Stage 2 on the frozen LFAE, loaded, resumed or trained; the EMA weights (eval mode, frozen)."
-    tw, vw = encode_windows(ae, anet, train_vs, cfg), encode_windows(ae, anet, valid_vs, cfg, hop=cfg.n_frames)
     seed_everything(seed)
-    dm = Denoiser(cfg, tw.style.shape[1], tw.move.shape[1])
-    _standardize(dm, tw)
-    def make(m, cbs):
+    dm = Denoiser(cfg, anet.cfg.emb_dim, anet.cfg.channels[cfg.move_block - 1])
+    def make(m, cbs):   # the windows are encoded only when there is training to do
+        tw, vw = encode_windows(ae, anet, train_vs, cfg), encode_windows(ae, anet, valid_vs, cfg, hop=cfg.n_frames)
+        _standardize(m, tw)
         learn = _learner(m, tw, dm_step, dm_eval, vw, cfg.dm_lr, cfg.dm_decay_epochs, cfg.dm_batch, cbs + [EMACallback(cfg.ema)], device, seed)
         learn.sched = noise_scheduler(cfg)
         return learn
