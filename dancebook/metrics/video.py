@@ -14,7 +14,8 @@ from ..audio import check_audio, audio_beats, check_fps
 from ..frames import check_frames
 
 # %% auto #0
-__all__ = ['FVD_SYNTH', 'flow_magnitudes', 'video_peaks', 'av_iou', 'av_align', 'psnr', 'ssim', 'fvd_synth']
+__all__ = ['FVD_SYNTH', 'LPIPS_SYNTH', 'CS_SYNTH', 'flow_magnitudes', 'video_peaks', 'av_iou', 'av_align', 'psnr', 'ssim',
+           'fvd_synth', 'lpips_synth', 'cs_synth']
 
 # %% ../../nbs/23_metrics_video.ipynb #c008
 def flow_magnitudes(frames, *, duplicate_first: bool = True) -> np.ndarray:
@@ -74,3 +75,26 @@ FVD_SYNTH = "FVD_synth (not I3D)"   # the name every table gives this metric
 def fvd_synth(real_feats, fake_feats) -> float:
     "FVD_synth (not I3D): Fréchet distance between clip embeddings of real `(n, D)` and generated `(m, D)` videos."
     return fid(fake_feats, real_feats, normalize=False)
+
+# %% ../../nbs/23_metrics_video.ipynb #c021
+LPIPS_SYNTH = "LPIPS_synth (not AlexNet/VGG)"   # the names every table gives these metrics
+CS_SYNTH = "CS_synth (genre posteriors, not CLIP/Wav2CLIP)"
+
+def lpips_synth(feats, ref_feats) -> float | np.ndarray:
+    "LPIPS_synth: sum over layers of the position-mean squared distance of unit-normalised channel vectors; layers `[(B, C_l, H_l, W_l)]` each -> `(B,)` (a float for B = 1)."
+    if len(feats) != len(ref_feats) or not len(feats): raise DataError(f"need the same non-empty list of layers, got {len(feats)} and {len(ref_feats)}")
+    d = 0.0
+    for a, b in zip(feats, ref_feats):
+        a, b = np.asarray(a, np.float64), np.asarray(b, np.float64)
+        if a.shape != b.shape or a.ndim != 4: raise DataError(f"layer activations must be equal (B, C, H, W), got {a.shape} and {b.shape}")
+        na = a / (np.sqrt((a ** 2).sum(1, keepdims=True)) + 1e-10); nb = b / (np.sqrt((b ** 2).sum(1, keepdims=True)) + 1e-10)
+        d = d + ((na - nb) ** 2).sum(1).mean((1, 2))
+    return float(d[0]) if len(d) == 1 else d
+
+def cs_synth(video_vec, audio_vec) -> float:
+    "CS_synth: cosine of a video's and its music's vectors `(K,)` (the in-project genre posteriors)."
+    v, a = np.asarray(video_vec, np.float64).reshape(-1), np.asarray(audio_vec, np.float64).reshape(-1)
+    if v.shape != a.shape or not len(v): raise DataError(f"video and audio vectors must have the same non-zero length, got {v.shape} and {a.shape}")
+    nv, na = np.linalg.norm(v), np.linalg.norm(a)
+    if not (nv > 0 and na > 0): raise DataError("a zero vector has no direction: cannot take the cosine")
+    return float(v @ a / (nv * na))
