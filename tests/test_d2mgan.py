@@ -10,15 +10,6 @@ from dancebook.models import d2mgan as D
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory):
-    "One artifact folder for the module: the smoke VQ-VAE is trained once."
-    mp = pytest.MonkeyPatch()
-    mp.setenv("DANCEBOOK_ARTIFACTS", str(tmp_path_factory.mktemp("artifacts")))
-    yield
-    mp.undo()
-
-
-@pytest.fixture(scope="module")
 def model(store):
     return D.load_or_train(D.config("smoke"), dataset="synth", progress=False)
 
