@@ -83,9 +83,9 @@ def get_preset(name: str | None = None, **overrides) -> Preset:
 
 # %% ../nbs/00_core.ipynb #c901
 def show(*objs):
-    "Display `objs` in a notebook kernel; do nothing where no frontend can draw them (nbdev_test, scripts)."
+    "Display `objs` in a notebook kernel; do nothing under nbdev_test or outside IPython, where no frontend can draw them."
     from IPython.core.interactiveshell import InteractiveShell
-    if InteractiveShell.initialized():
+    if InteractiveShell.initialized() and not in_test():
         from IPython.display import display
         display(*objs)
 
