@@ -34,7 +34,8 @@ __all__ = ['VARIANTS', 'REVISION', 'TRAIN_GENRES', 'DWM21_TREE', 'PAPER_TABLES',
            'CrossModalD', 'SpatioTemporalD', 'kl_pose_loss', 'mse_pose_loss', 'PoseFeatureNet', 'feature_loss',
            'fit_pose_features', 'padded_velocity_sum', 'soft_visual_beats', 'soft_harmony', 'harmony_loss', 'HarmoGAN',
            'pose_loss', 'weighted', 'pose_step', 'adversarial_step', 'joint_speed', 'valid_step', 'make_learner',
-           'loss_shares', 'pretrain', 'load_or_train', 'predict_units', 'bone_lengths', 'fix_bones', 'generate']
+           'loss_shares', 'pretrain', 'load_or_train', 'predict_units', 'skeleton_tree', 'bone_lengths', 'fix_bones',
+           'generate']
 
 # %% ../../nbs/50_models_harmogan.ipynb #c006
 class Variant(NamedTuple):
@@ -510,8 +511,17 @@ def predict_units(model: HarmoGAN, units: MeterUnits, batch_size: int = 64) -> n
                    fn=lambda gen, mfcc, visual: gen(mfcc, visual)[1]).numpy()
 
 # %% ../../nbs/50_models_harmogan.ipynb #k002
-DWM21_TREE = ((2, 3), (2, 12), (3, 1), (1, 0), (3, 4), (4, 5), (5, 6), (12, 13), (13, 14), (14, 15),
-              (2, 7), (7, 8), (8, 9), (9, 10), (10, 11), (2, 16), (16, 17), (17, 18), (18, 19), (19, 20))   # (parent, child), from the pelvis
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import breadth_first_order
+from ..skeleton import DWM21
+
+def skeleton_tree(bones, n_joints: int, root: int) -> tuple[tuple[int, int], ...]:
+    "(parent, child) bones of a spanning tree of `bones`, parents first (breadth-first from `root`)."
+    a, b = np.array(bones).T
+    order, pred = breadth_first_order(coo_matrix((np.ones(len(a)), (a, b)), shape=(n_joints, n_joints)), root, directed=False)
+    return tuple((int(pred[k]), int(k)) for k in order[1:])
+
+DWM21_TREE = skeleton_tree(DWM21.bones, 21, root=2)   # DWM21's drawn bones close one loop (pelvis, shoulders, head); the tree leaves out head-r_shoulder (1, 12)
 
 def bone_lengths(pose: np.ndarray) -> np.ndarray:
     "Lengths `(..., 20)` of the `DWM21_TREE` bones of poses `(..., 21, 3)`."
